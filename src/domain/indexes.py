@@ -1,0 +1,102 @@
+"""Index aggregates that make cross-aggregate rules race-free.
+
+Each has a ``uuid5`` id derived from its key and is saved in the same transaction as the
+placement it guards (as eventsourcing's slug index does): two concurrent requests that both
+try to claim it write the same version, and the store lets only one commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from postledger.domain.base import LedgerAggregate
+from postledger.domain.errors import LimitReached
+
+
+def person_index_id(resident_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"postledger:person:{resident_id}")
+
+
+def edge_quota_id(county: str, township: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"postledger:edge-quota:{county}/{township}")
+
+
+class PersonIndex(LedgerAggregate):
+    """R-ELIG-4: the one open placement (applied and not yet ended) of a person."""
+
+    TOPIC = "postledger:person_index"
+
+    @staticmethod
+    def create_id(resident_id: str) -> UUID:
+        return person_index_id(resident_id)
+
+    @event("Created", topic="postledger:person_index:created")
+    def __init__(self, resident_id: str) -> None:
+        self.resident_id = resident_id
+        self.open_placement: UUID | None = None
+        self.placements: list[UUID] = []
+
+    def claim(self, *, date: date, placement_id: UUID) -> None:
+        if self.open_placement is not None and self.open_placement != placement_id:
+            raise LimitReached(
+                f"resident {self.resident_id} already holds placement {self.open_placement}; "
+                "a person holds at most one placement at a time",
+                rule="R-ELIG-4",
+            )
+        if self.open_placement != placement_id:
+            self._claimed(date=date, placement_id=placement_id)
+
+    @event("Claimed", topic="postledger:person_index:claimed")
+    def _claimed(self, date: date, placement_id: UUID) -> None:
+        self.open_placement = placement_id
+        self.placements.append(placement_id)
+
+    def release(self, *, date: date, placement_id: UUID) -> None:
+        if self.open_placement == placement_id:
+            self._released(date=date, placement_id=placement_id)
+
+    @event("Released", topic="postledger:person_index:released")
+    def _released(self, date: date, placement_id: UUID) -> None:
+        self.open_placement = None
+
+
+class EdgeQuota(LedgerAggregate):
+    """R-ELIG-3: edge-household (边缘户) placements approved and not ended, per township."""
+
+    TOPIC = "postledger:edge_quota"
+
+    @staticmethod
+    def create_id(county: str, township: str) -> UUID:
+        return edge_quota_id(county, township)
+
+    @event("Created", topic="postledger:edge_quota:created")
+    def __init__(self, county: str, township: str) -> None:
+        self.county = county
+        self.township = township
+        self.holders: list[UUID] = []
+
+    def reserve(self, *, date: date, placement_id: UUID, cap: int) -> None:
+        if placement_id in self.holders:
+            return
+        if len(self.holders) >= cap:
+            raise LimitReached(
+                f"township {self.township} already has {len(self.holders)} edge-household "
+                f"placements, the cap is {cap}",
+                rule="R-ELIG-3",
+            )
+        self._reserved(date=date, placement_id=placement_id)
+
+    @event("Reserved", topic="postledger:edge_quota:reserved")
+    def _reserved(self, date: date, placement_id: UUID) -> None:
+        self.holders.append(placement_id)
+
+    def release(self, *, date: date, placement_id: UUID) -> None:
+        if placement_id in self.holders:
+            self._released(date=date, placement_id=placement_id)
+
+    @event("Released", topic="postledger:edge_quota:released")
+    def _released(self, date: date, placement_id: UUID) -> None:
+        self.holders.remove(placement_id)

@@ -1,0 +1,155 @@
+"""A public-welfare post (公益性岗位): where it is, who runs it, how many it holds (R-POST-*)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import event
+
+from postledger.domain.base import LedgerAggregate
+from postledger.domain.errors import InvalidInput, LimitReached
+
+# R-POST-1: the ten kinds of the Zhijin plan (十个一批) plus "other".
+POST_KINDS: tuple[str, ...] = (
+    "school",
+    "road",
+    "forest",
+    "medical",
+    "industrial_park",
+    "river",
+    "village",
+    "patrol",
+    "elderly_care",
+    "other",
+)
+
+
+def jurisdiction_path(county: str, township: str | None = None, village: str | None = None) -> str:
+    return "/".join(p for p in (county, township, village) if p)
+
+
+class Post(LedgerAggregate):
+    TOPIC = "postledger:post"
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid4()
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        county: str,
+        township: str,
+        village: str | None,
+        department: str,
+        kind: str,
+        title: str,
+        headcount: int,
+        monthly_subsidy_fen: int | None,
+        full_time: bool,
+    ) -> Post:
+        if kind not in POST_KINDS:
+            raise InvalidInput(
+                f"kind must be one of {', '.join(POST_KINDS)}, got {kind!r}", rule="R-POST-1"
+            )
+        for name, text in (("county", county), ("township", township),
+                           ("department", department), ("title", title)):
+            if not text or not text.strip() or "/" in text:
+                raise InvalidInput(f"{name} must be a non-empty name without '/'", rule="R-POST-1")
+        if village is not None and (not village.strip() or "/" in village):
+            raise InvalidInput("village must be a non-empty name without '/'", rule="R-POST-1")
+        if headcount < 1:
+            raise InvalidInput("headcount must be at least 1", rule="R-POST-4")
+        if monthly_subsidy_fen is not None and monthly_subsidy_fen <= 0:
+            raise InvalidInput("monthly_subsidy_fen must be positive", rule="R-PAY-1")
+        return cls(
+            county=county,
+            township=township,
+            village=village,
+            department=department,
+            kind=kind,
+            title=title,
+            headcount=headcount,
+            monthly_subsidy_fen=monthly_subsidy_fen,
+            full_time=full_time,
+        )
+
+    @event("Created", topic="postledger:post:created")
+    def __init__(
+        self,
+        county: str,
+        township: str,
+        village: str | None,
+        department: str,
+        kind: str,
+        title: str,
+        headcount: int,
+        monthly_subsidy_fen: int | None,
+        full_time: bool,
+    ) -> None:
+        self.county = county
+        self.township = township
+        self.village = village
+        self.department = department
+        self.kind = kind
+        self.title = title
+        self.headcount = headcount
+        self.monthly_subsidy_fen = monthly_subsidy_fen
+        self.full_time = full_time
+        self.notices: list[dict[str, Any]] = []
+        self.occupants: list[UUID] = []
+
+    @property
+    def path(self) -> str:
+        return jurisdiction_path(self.county, self.township, self.village)
+
+    # R-POST-3: the notice is published at least `notice_days` before recruitment closes.
+    def publish_notice(
+        self, *, date: date, closes_on: date, conditions: str, duties: str, notice_days: int
+    ) -> None:
+        if (closes_on - date).days < notice_days:
+            raise InvalidInput(
+                f"recruitment notice must run at least {notice_days} days before it closes; "
+                f"{date} to {closes_on} is {(closes_on - date).days}",
+                rule="R-POST-3",
+            )
+        if not conditions.strip() or not duties.strip():
+            raise InvalidInput("a notice states its conditions and duties", rule="R-POST-3")
+        self._notice_published(date=date, closes_on=closes_on, conditions=conditions, duties=duties)
+
+    @event("NoticePublished", topic="postledger:post:notice_published")
+    def _notice_published(self, date: date, closes_on: date, conditions: str, duties: str) -> None:
+        self.notices.append(
+            {"date": date, "closes_on": closes_on, "conditions": conditions, "duties": duties}
+        )
+
+    def notice_days_run_by(self, day: date) -> int | None:
+        """Longest number of days any notice had run by ``day`` (up to its closing), or None."""
+        runs = [(min(day, n["closes_on"]) - n["date"]).days for n in self.notices if n["date"] <= day]
+        return max(runs) if runs else None
+
+    # R-POST-4: no more active placements than the headcount.
+    def take_seat(self, *, date: date, placement_id: UUID) -> None:
+        if placement_id in self.occupants:
+            return
+        if len(self.occupants) >= self.headcount:
+            raise LimitReached(
+                f"post {self.title} holds {len(self.occupants)} of {self.headcount}: no seat left",
+                rule="R-POST-4",
+            )
+        self._seat_taken(date=date, placement_id=placement_id)
+
+    @event("SeatTaken", topic="postledger:post:seat_taken")
+    def _seat_taken(self, date: date, placement_id: UUID) -> None:
+        self.occupants.append(placement_id)
+
+    def release_seat(self, *, date: date, placement_id: UUID) -> None:
+        if placement_id in self.occupants:
+            self._seat_released(date=date, placement_id=placement_id)
+
+    @event("SeatReleased", topic="postledger:post:seat_released")
+    def _seat_released(self, date: date, placement_id: UUID) -> None:
+        self.occupants.remove(placement_id)

@@ -1,0 +1,70 @@
+"""The resident identity number (身份证号), GB 11643-1999 (R-ELIG-2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from postledger.domain.errors import InvalidInput
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years of age on ``day``. A 29 February birthday is reached on 1 March in
+    common years, as the calendar has no 29th (stated in README)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def birthday_at_age(birth: date, years: int) -> date:
+    """The day on which a person born on ``birth`` reaches ``years`` of age."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:  # 29 February in a common year: the age is reached on 1 March
+        return date(birth.year + years, 3, 1)
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    value: str
+
+    @classmethod
+    def parse(cls, raw: str) -> ResidentId:
+        text = (raw or "").strip().upper()
+        if len(text) != 18:
+            raise InvalidInput(
+                f"resident id must have 18 characters, got {len(text)}", rule="R-ELIG-2"
+            )
+        if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+            raise InvalidInput(
+                "resident id must be 17 digits followed by a digit or X", rule="R-ELIG-2"
+            )
+        total = sum(int(c) * w for c, w in zip(text[:17], _WEIGHTS, strict=True))
+        expected = _CHECK_CHARS[total % 11]
+        if text[17] != expected:
+            raise InvalidInput(
+                f"resident id check digit is {text[17]}, GB 11643-1999 requires {expected}",
+                rule="R-ELIG-2",
+            )
+        try:
+            date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        except ValueError:
+            raise InvalidInput(
+                f"resident id birth date {text[6:14]} is not a real date", rule="R-ELIG-2"
+            ) from None
+        return cls(text)
+
+    @property
+    def birth_date(self) -> date:
+        return date(int(self.value[6:10]), int(self.value[10:12]), int(self.value[12:14]))
+
+    @property
+    def gender(self) -> str:
+        return "male" if int(self.value[16]) % 2 == 1 else "female"
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+    def __str__(self) -> str:
+        return self.value

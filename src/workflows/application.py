@@ -1,0 +1,393 @@
+"""The application service: thin commands over the event store.
+
+Each command gets its aggregates, asks the domain to take the step, and saves everything it
+touched in one atomic ``save``. Index aggregates (person, edge quota) and the post's seats are
+saved in the same transaction as the placement, so two concurrent requests cannot both pass a
+uniqueness or capacity rule: the store commits one and refuses the other (ConcurrentChange).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from postledger.domain.base import LedgerAggregate
+from postledger.domain.errors import InvalidInput, NotFound, PostLedgerError
+from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
+from postledger.domain.placement import Placement, parse_month
+from postledger.domain.policy import Policy, PolicyTerms, policy_id, terms_as_of
+from postledger.domain.post import Post
+from postledger.workflows.permissions import authorize, authorize_read
+from postledger.workflows.settings import Settings
+
+A = TypeVar("A", bound=Aggregate)
+
+# Fields every event has; what remains is the step's own data.
+_ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "actor", "previous_hash",
+     "originator_topic"}
+)
+
+
+class ConcurrentChange(PostLedgerError):
+    """Another request changed the same subject first; nothing of this one was recorded (409)."""
+
+    def __init__(self, detail: str, state: str | None = None) -> None:
+        super().__init__(detail, rule=None)
+        self.state = state
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    topic: str
+    date: date | None
+    recorded_at: datetime
+    actor: dict[str, str]
+    data: dict[str, Any]
+    previous_hash: str
+    hash: str
+
+
+class PostLedger(Application[UUID]):
+    name = "postledger"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # ------------------------------------------------------------------ plumbing
+    def _save(self, *aggregates: Aggregate | None) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise ConcurrentChange(
+                "another request changed this placement or a limit it shares at the same "
+                "time; nothing was recorded — read it again and retry"
+            ) from None
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {what} {aggregate_id}") from None
+        if not isinstance(found, cls):
+            raise NotFound(f"no {what} {aggregate_id}")
+        return found
+
+    def _get_or_none(self, aggregate_id: UUID) -> Any:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    # ------------------------------------------------------------------ policy
+    def policy(self, county: str) -> Policy | None:
+        found = self._get_or_none(policy_id(county))
+        return found if isinstance(found, Policy) else None
+
+    def terms(self, county: str, day: date) -> PolicyTerms:
+        return terms_as_of(self.policy(county), day)
+
+    def set_policy(self, county: str, effective_from: date, terms: dict[str, Any]) -> Policy:
+        authorize("set_policy", county)
+        policy = self.policy(county) or Policy(county=county)
+        policy.set_terms(effective_from, PolicyTerms.from_dict(terms))
+        self._save(policy)
+        return policy
+
+    # ------------------------------------------------------------------ posts
+    def create_post(self, **fields: Any) -> Post:
+        post = Post.create(**fields)
+        authorize("create_post", post.path)
+        self._save(post)
+        return post
+
+    def get_post(self, post_id: UUID) -> Post:
+        post = self._get(Post, post_id, "post")
+        authorize_read(post.path)
+        return post
+
+    def publish_notice(
+        self, post_id: UUID, *, date: date, closes_on: date, conditions: str, duties: str
+    ) -> Post:
+        post = self._get(Post, post_id, "post")
+        authorize("publish_notice", post.path)
+        post.publish_notice(
+            date=date,
+            closes_on=closes_on,
+            conditions=conditions,
+            duties=duties,
+            notice_days=self.terms(post.county, date).notice_days,
+        )
+        self._save(post)
+        return post
+
+    # ------------------------------------------------------------------ placements
+    def apply(self, post_id: UUID, *, date: date, applicant: dict[str, Any]) -> Placement:
+        post = self._get(Post, post_id, "post")
+        authorize("apply", post.path)
+        placement = Placement.apply_for(
+            post=post, date=date, applicant=applicant, terms=self.terms(post.county, date)
+        )
+        index = self._person_index(placement.resident_id.value)
+        index.claim(date=date, placement_id=placement.id)  # R-ELIG-4
+        self._save(placement, index)
+        return placement
+
+    def get_placement(self, placement_id: UUID, as_of: datetime | None = None) -> Placement:
+        placement = self._get(Placement, placement_id, "placement")
+        authorize_read(placement.path)
+        if as_of is None:
+            return placement
+        version = None
+        for stored in self.events.get(placement_id):
+            if stored.timestamp <= as_of:
+                version = stored.originator_version
+        if version is None:
+            raise NotFound(f"placement {placement_id} did not exist at {as_of.isoformat()}")
+        historic = self.repository.get(placement_id, version=version)
+        assert isinstance(historic, Placement)
+        return historic
+
+    def village_review(
+        self, placement_id: UUID, *, date: date, approve: bool, reason: str | None
+    ) -> Placement:
+        return self._step(
+            placement_id, "village_review", date,
+            lambda p: p.village_review(date=date, approve=approve, reason=reason),
+        )
+
+    def township_review(
+        self, placement_id: UUID, *, date: date, approve: bool, reason: str | None
+    ) -> Placement:
+        return self._step(
+            placement_id, "township_review", date,
+            lambda p: p.township_review(date=date, approve=approve, reason=reason),
+        )
+
+    def start_publicity(self, placement_id: UUID, *, date: date, ends_on: date | None) -> Placement:
+        return self._step(
+            placement_id, "start_publicity", date,
+            lambda p: p.start_publicity(
+                date=date, ends_on=ends_on, terms=self.terms(p.county, date)
+            ),
+        )
+
+    def raise_objection(
+        self, placement_id: UUID, *, date: date, raised_by: str, text: str
+    ) -> tuple[Placement, str]:
+        raised: list[str] = []
+        placement = self._step(
+            placement_id, "raise_objection", date,
+            lambda p: raised.append(p.raise_objection(date=date, raised_by=raised_by, text=text)),
+        )
+        return placement, raised[0]
+
+    def resolve_objection(
+        self, placement_id: UUID, objection_id: str, *, date: date, upheld: bool, reason: str
+    ) -> Placement:
+        return self._step(
+            placement_id, "resolve_objection", date,
+            lambda p: p.resolve_objection(
+                date=date, objection_id=objection_id, upheld=upheld, reason=reason
+            ),
+        )
+
+    def approve(self, placement_id: UUID, *, date: date) -> Placement:
+        placement = self._get(Placement, placement_id, "placement")
+        authorize("approve", placement.path)
+        post = self._get(Post, placement.post_id, "post")
+        terms = self.terms(placement.county, date)
+        placement.approve(date=date, post=post, terms=terms)
+        quota = None
+        if placement.category == "edge":  # R-ELIG-3
+            quota = self._edge_quota(placement.county, placement.township)
+            quota.reserve(date=date, placement_id=placement.id, cap=terms.edge_cap_per_township)
+        self._save(placement, quota)
+        return placement
+
+    def train(
+        self, placement_id: UUID, *, date: date, hours: int | None, topic: str | None
+    ) -> Placement:
+        return self._step(
+            placement_id, "train", date, lambda p: p.train(date=date, hours=hours, topic=topic)
+        )
+
+    def onboard(self, placement_id: UUID, *, date: date, agreement_end: date | None) -> Placement:
+        placement = self._get(Placement, placement_id, "placement")
+        authorize("onboard", placement.path)
+        post = self._get(Post, placement.post_id, "post")
+        placement.onboard(
+            date=date, agreement_end=agreement_end, terms=self.terms(placement.county, date)
+        )
+        post.take_seat(date=date, placement_id=placement.id)  # R-POST-4
+        self._save(placement, post)
+        return placement
+
+    def record_attendance(
+        self,
+        placement_id: UUID,
+        *,
+        date: date,
+        month: str,
+        days_worked: int,
+        signatures: dict[str, str],
+    ) -> Placement:
+        return self._step(
+            placement_id, "record_attendance", date,
+            lambda p: p.record_attendance(
+                date=date, month=month, days_worked=days_worked, signatures=signatures
+            ),
+        )
+
+    def pay(
+        self, placement_id: UUID, *, date: date, month: str, amount_fen: int | None
+    ) -> Placement:
+        def pay(p: Placement) -> None:
+            post = self._get(Post, p.post_id, "post")
+            terms = self.terms(p.county, parse_month(month))
+            standard = post.monthly_subsidy_fen or terms.monthly_subsidy_fen  # R-PAY-1
+            p.pay(date=date, month=month, amount_fen=amount_fen, standard_fen=standard)
+
+        return self._step(placement_id, "pay", date, pay)
+
+    def warn(self, placement_id: UUID, *, date: date, reason: str) -> Placement:
+        return self._step(placement_id, "warn", date, lambda p: p.warn(date=date, reason=reason))
+
+    def annual_review(
+        self, placement_id: UUID, *, date: date, year: int, passed: bool, worker_signed: bool
+    ) -> Placement:
+        return self._step(
+            placement_id, "annual_review", date,
+            lambda p: p.annual_review(
+                date=date, year=year, passed=passed, worker_signed=worker_signed
+            ),
+        )
+
+    def extend(self, placement_id: UUID, *, date: date, basis: str, until: date) -> Placement:
+        return self._step(
+            placement_id, "extend", date,
+            lambda p: p.extend(
+                date=date, basis=basis, until=until, terms=self.terms(p.county, date)
+            ),
+        )
+
+    def leave(
+        self, placement_id: UUID, *, date: date, reason: str, ground: int | None
+    ) -> Placement:
+        return self._step(
+            placement_id, "exit", date, lambda p: p.leave(date=date, reason=reason, ground=ground)
+        )
+
+    def withdraw(self, placement_id: UUID, *, date: date) -> Placement:
+        return self._step(placement_id, "withdraw", date, lambda p: p.withdraw(date=date))
+
+    def end_automatically(self, placement_id: UUID, *, day: date, reason: str) -> Placement:
+        return self._step(
+            placement_id, "end_automatically", day,
+            lambda p: p.end_automatically(day=day, reason=reason),
+        )
+
+    def _step(
+        self, placement_id: UUID, step: str, day: date, command: Callable[[Placement], Any]
+    ) -> Placement:
+        placement = self._get(Placement, placement_id, "placement")
+        authorize(step, placement.path)
+        command(placement)
+        self._save(placement, *self._releases(placement, day))
+        return placement
+
+    def _releases(self, placement: Placement, day: date) -> list[LedgerAggregate]:
+        """When a placement ends, free what it held: the person, the seat, the edge quota."""
+        if not placement.is_ended:
+            return []
+        touched: list[LedgerAggregate] = []
+        index = self._person_index(placement.resident_id.value)
+        index.release(date=day, placement_id=placement.id)
+        touched.append(index)
+        post = self._get(Post, placement.post_id, "post")
+        post.release_seat(date=day, placement_id=placement.id)
+        touched.append(post)
+        if placement.category == "edge":
+            quota = self._edge_quota(placement.county, placement.township)
+            quota.release(date=day, placement_id=placement.id)
+            touched.append(quota)
+        return touched
+
+    def _person_index(self, resident_id: str) -> PersonIndex:
+        found = self._get_or_none(person_index_id(resident_id))
+        return found if isinstance(found, PersonIndex) else PersonIndex(resident_id=resident_id)
+
+    def _edge_quota(self, county: str, township: str) -> EdgeQuota:
+        found = self._get_or_none(edge_quota_id(county, township))
+        return found if isinstance(found, EdgeQuota) else EdgeQuota(county=county, township=township)
+
+    # ------------------------------------------------------------------ history
+    def history(self, aggregate_id: UUID) -> list[HistoryEntry]:
+        return list(self._history(aggregate_id))
+
+    def _history(self, aggregate_id: UUID) -> Iterator[HistoryEntry]:
+        for domain_event in self.events.get(aggregate_id):
+            yield history_entry(domain_event)
+
+
+def history_entry(domain_event: DomainEventProtocol[UUID]) -> HistoryEntry:
+    state = vars(domain_event)
+    data = {k: v for k, v in state.items() if k not in _ENVELOPE}
+    effective = data.pop("date", None)
+    if effective is None:
+        effective = data.get("effective_from")
+    topic = str(type(domain_event).TOPIC)  # type: ignore[attr-defined]
+    return HistoryEntry(
+        version=domain_event.originator_version,
+        type=type(domain_event).__name__,
+        topic=topic,
+        date=effective if isinstance(effective, date) else None,
+        recorded_at=domain_event.timestamp,
+        actor=dict(state.get("actor") or {}),
+        data=data,
+        previous_hash=str(state.get("previous_hash", "")),
+        hash=domain_event.hash,  # type: ignore[attr-defined]
+    )
+
+
+def open_application(settings: Settings) -> PostLedger:
+    if settings.store == "postgresql" and settings.postgres_schema:
+        _ensure_schema(settings)
+    return PostLedger(env=settings.eventsourcing_env())
+
+
+def _ensure_schema(settings: Settings) -> None:
+    import psycopg
+
+    env = settings.eventsourcing_env()
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.postgres_schema}"')
+

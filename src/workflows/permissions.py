@@ -1,0 +1,62 @@
+"""Who may take which step (API.md, "Who may take a step"), always inside their jurisdiction."""
+
+from __future__ import annotations
+
+from postledger.domain.actor import Actor, current_actor
+from postledger.domain.errors import Forbidden
+
+TOWNSHIP_STEPS = frozenset(
+    {
+        "township_review",
+        "start_publicity",
+        "resolve_objection",
+        "approve",
+        "train",
+        "onboard",
+        "warn",
+        "annual_review",
+        "extend",
+        "exit",
+        "withdraw",
+    }
+)
+
+STEPS_BY_ROLE: dict[str, frozenset[str]] = {
+    "clerk": frozenset({"apply", "raise_objection", "record_attendance", "submit_claim"}),
+    "village": frozenset({"village_review", "record_attendance"}),
+    "township": TOWNSHIP_STEPS,
+    "county": TOWNSHIP_STEPS
+    | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
+                 "claw_back", "import_ledger"}),
+    "inspector": frozenset(),
+    "system": frozenset({"end_automatically", "run_scheduler"}),
+}
+
+
+def authorize(step: str, path: str, actor: Actor | None = None) -> Actor:
+    """Refuse (403) unless the actor's role takes ``step`` and ``path`` is in its jurisdiction."""
+    who = actor or current_actor.get()
+    if who.role != "admin" and step not in STEPS_BY_ROLE.get(who.role, frozenset()):
+        raise Forbidden(f"role {who.role} may not take the step {step!r}")
+    if not covers(who, path):
+        raise Forbidden(
+            f"{path} is outside the jurisdiction {who.jurisdiction or '(none)'} of {who.name}"
+        )
+    return who
+
+
+def authorize_read(path: str, actor: Actor | None = None) -> Actor:
+    who = actor or current_actor.get()
+    if not covers(who, path):
+        raise Forbidden(
+            f"{path} is outside the jurisdiction {who.jurisdiction or '(none)'} of {who.name}"
+        )
+    return who
+
+
+def covers(actor: Actor, path: str) -> bool:
+    if actor.role in ("admin", "system") and actor.jurisdiction in ("", "*"):
+        return True
+    if not actor.jurisdiction:
+        return False
+    return actor.covers(path)

@@ -1,0 +1,107 @@
+"""The order of a placement's steps (RULES.md §4), declared once, as data.
+
+The ``Placement`` aggregate asks this machine whether a step may happen in its current state
+and which state follows; the state itself lives only in the aggregate, rebuilt from its
+events. No ``Machine`` is attached to the aggregate: it is a table to consult.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from transitions import Machine
+
+
+class PlacementState(str, Enum):
+    APPLIED = "applied"
+    VILLAGE_APPROVED = "village_approved"
+    TOWNSHIP_APPROVED = "township_approved"
+    IN_PUBLICITY = "in_publicity"
+    OBJECTION_PENDING = "objection_pending"
+    APPROVED = "approved"
+    TRAINED = "trained"
+    ACTIVE = "active"
+    EXITED = "exited"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+S = PlacementState
+
+TERMINAL_STATES: frozenset[PlacementState] = frozenset({S.EXITED, S.REJECTED, S.WITHDRAWN})
+BEFORE_ONBOARDING: list[PlacementState] = [
+    S.APPLIED,
+    S.VILLAGE_APPROVED,
+    S.TOWNSHIP_APPROVED,
+    S.IN_PUBLICITY,
+    S.OBJECTION_PENDING,
+    S.APPROVED,
+    S.TRAINED,
+]
+
+TRANSITIONS: list[dict[str, Any]] = [
+    # R-FLOW-1/2: village, then township review; either may reject.
+    {"trigger": "village_approve", "source": S.APPLIED, "dest": S.VILLAGE_APPROVED},
+    {"trigger": "village_reject", "source": S.APPLIED, "dest": S.REJECTED},
+    {"trigger": "township_approve", "source": S.VILLAGE_APPROVED, "dest": S.TOWNSHIP_APPROVED},
+    {"trigger": "township_reject", "source": S.VILLAGE_APPROVED, "dest": S.REJECTED},
+    # R-PUB-1/2: publicity, objections suspend it until resolved.
+    {"trigger": "start_publicity", "source": S.TOWNSHIP_APPROVED, "dest": S.IN_PUBLICITY},
+    {
+        "trigger": "raise_objection",
+        "source": [S.IN_PUBLICITY, S.OBJECTION_PENDING],
+        "dest": S.OBJECTION_PENDING,
+    },
+    {"trigger": "uphold_objection", "source": S.OBJECTION_PENDING, "dest": S.REJECTED},
+    {"trigger": "dismiss_last_objection", "source": S.OBJECTION_PENDING, "dest": S.IN_PUBLICITY},
+    {"trigger": "dismiss_objection", "source": S.OBJECTION_PENDING, "dest": S.OBJECTION_PENDING},
+    {"trigger": "approve", "source": S.IN_PUBLICITY, "dest": S.APPROVED},
+    {"trigger": "train", "source": S.APPROVED, "dest": S.TRAINED},
+    {"trigger": "onboard", "source": S.TRAINED, "dest": S.ACTIVE},
+    # R-ATT, R-PAY, R-REV, R-EXIT: the active life of the placement.
+    {"trigger": "record_attendance", "source": S.ACTIVE, "dest": S.ACTIVE},
+    {"trigger": "pay", "source": S.ACTIVE, "dest": S.ACTIVE},
+    {"trigger": "warn", "source": S.ACTIVE, "dest": S.ACTIVE},
+    {"trigger": "pass_review", "source": S.ACTIVE, "dest": S.ACTIVE},
+    {"trigger": "fail_review", "source": S.ACTIVE, "dest": S.EXITED},
+    {"trigger": "extend", "source": S.ACTIVE, "dest": S.ACTIVE},
+    {"trigger": "exit", "source": S.ACTIVE, "dest": S.EXITED},
+    {"trigger": "end_automatically", "source": S.ACTIVE, "dest": S.EXITED},
+    # R-FLOW-3: the applicant may withdraw before onboarding.
+    {"trigger": "withdraw", "source": BEFORE_ONBOARDING, "dest": S.WITHDRAWN},
+]
+
+# The rule a refusal names when a step is asked for in a state that does not allow it;
+# R-FLOW-1 where nothing more specific applies.
+REFUSAL_RULES: dict[tuple[PlacementState | None, str], str] = {
+    (S.OBJECTION_PENDING, "approve"): "R-PUB-2",
+    (None, "pay"): "R-PAY-2",
+    (None, "withdraw"): "R-FLOW-3",
+}
+
+_MACHINE = Machine(
+    model=None,
+    states=PlacementState,
+    transitions=TRANSITIONS,
+    initial=S.APPLIED,
+    auto_transitions=False,
+)
+
+
+def allowed_steps(state: PlacementState) -> list[str]:
+    return list(_MACHINE.get_triggers(state))
+
+
+def next_state(state: PlacementState, trigger: str) -> PlacementState | None:
+    """The state after ``trigger`` from ``state``, or None when the step may not happen."""
+    found = _MACHINE.get_transitions(trigger=trigger, source=state)
+    if not found:
+        return None
+    return PlacementState[found[0].dest]
+
+
+def refusal_rule(state: PlacementState, trigger: str) -> str:
+    if state in TERMINAL_STATES:
+        return "R-FLOW-1"
+    return REFUSAL_RULES.get((state, trigger)) or REFUSAL_RULES.get((None, trigger)) or "R-FLOW-1"
