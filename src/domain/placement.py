@@ -21,8 +21,10 @@ from postledger.domain.policy import PolicyTerms
 from postledger.domain.post import Post, jurisdiction_path
 from postledger.domain.resident_id import ResidentId, birthday_at_age
 from postledger.workflows.placement_flow import (
+    STEP_NAMES,
     TERMINAL_STATES,
     PlacementState,
+    allowed_steps,
     next_state,
     refusal_rule,
 )
@@ -159,8 +161,10 @@ class Placement(LedgerAggregate):
         """R-FLOW-1: the step must be allowed in this state and not dated before the last one."""
         dest = next_state(self.state, trigger)
         if dest is None:
+            possible = ", ".join(sorted({STEP_NAMES[t] for t in allowed_steps(self.state)}))
             raise StepNotAllowed(
-                f"step {trigger!r} is not allowed while the placement is {self.state.value}",
+                f"step {STEP_NAMES[trigger]} is not allowed while the placement is "
+                f"{self.state.value}; possible now: {possible or 'none (ended)'}",
                 rule=refusal_rule(self.state, trigger),
                 state=self.state.value,
             )

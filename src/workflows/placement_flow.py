@@ -80,6 +80,31 @@ REFUSAL_RULES: dict[tuple[PlacementState | None, str], str] = {
     (None, "withdraw"): "R-FLOW-3",
 }
 
+# How each trigger is called in API.md, for refusals a person reads.
+STEP_NAMES: dict[str, str] = {
+    "village_approve": "village-review (approve)",
+    "village_reject": "village-review (reject)",
+    "township_approve": "township-review (approve)",
+    "township_reject": "township-review (reject)",
+    "start_publicity": "publicity",
+    "raise_objection": "objections",
+    "uphold_objection": "objection resolution (upheld)",
+    "dismiss_last_objection": "objection resolution (dismissed)",
+    "dismiss_objection": "objection resolution (dismissed)",
+    "approve": "approval",
+    "train": "training",
+    "onboard": "onboarding",
+    "record_attendance": "attendance",
+    "pay": "payments",
+    "warn": "warnings",
+    "pass_review": "annual-review (passed)",
+    "fail_review": "annual-review (failed)",
+    "extend": "extension",
+    "exit": "exit",
+    "end_automatically": "automatic exit",
+    "withdraw": "withdrawal",
+}
+
 _MACHINE = Machine(
     model=None,
     states=PlacementState,

@@ -1,0 +1,42 @@
+# postledger — two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint typecheck postgres demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Serve API and web pages on the embedded SQLite store, with a demo county loaded.
+run: $(STAMP)
+	$(BIN)/postledger demo load --if-empty
+	$(BIN)/postledger serve --demo --host 127.0.0.1 --port 8000
+
+## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down).
+test: $(STAMP) postgres
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
+	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
+
+postgres:
+	@bash scripts/ensure-postgres.sh "$(PG_URL)"
+
+bench: $(STAMP) postgres
+	$(BIN)/python bench/placements.py
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm

@@ -1,0 +1,133 @@
+"""``postledger demo load``: a demo county (织金县, 520524) with placements at every step.
+
+Dates are fixed business dates, so the demo reads the same whenever it is loaded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from postledger.domain.actor import Actor, acting_as
+from postledger.domain.resident_id import ResidentId
+from postledger.workflows.application import PostLedger
+
+COUNTY = "520524"
+TOWNSHIPS = {"chengguan": ["dongmen", "ximen"], "shuangyan": ["hongqi"]}
+
+ADMIN = Actor("admin", COUNTY, "demo-admin")
+COUNTY_STAFF = Actor("county", COUNTY, "县人社局 李")
+
+
+def _clerk(t: str, v: str) -> Actor:
+    return Actor("clerk", f"{COUNTY}/{t}/{v}", f"{v} 文书")
+
+
+def _village(t: str, v: str) -> Actor:
+    return Actor("village", f"{COUNTY}/{t}/{v}", f"{v} 村委")
+
+
+def _township(t: str) -> Actor:
+    return Actor("township", f"{COUNTY}/{t}", f"{t} 乡镇")
+
+
+PEOPLE = [
+    ("王秀英", date(1968, 3, 12), "lifted"),
+    ("李建国", date(1975, 7, 1), "not_lifted"),
+    ("张桂兰", date(1962, 11, 30), "lifted"),
+    ("刘德华", date(1980, 2, 29), "edge"),
+    ("陈芳", date(1971, 5, 5), "lifted"),
+    ("杨伟", date(1966, 9, 9), "not_lifted"),
+    ("赵敏", date(1985, 12, 1), "lifted"),
+    ("黄志强", date(1959, 1, 20), "lifted"),
+    ("周丽", date(1978, 4, 18), "edge"),
+    ("吴刚", date(1969, 8, 8), "lifted"),
+]
+
+# How far each demo placement goes (R-FLOW-1 order).
+STOPS = [
+    "paid_two_years", "active", "trained", "approved", "in_publicity",
+    "objection_pending", "township_approved", "village_approved", "applied", "rejected",
+]
+
+
+def load_demo(ledger: PostLedger) -> str:
+    with acting_as(ADMIN):
+        ledger.set_policy(COUNTY, date(2023, 1, 1), {})
+    posts: list[UUID] = []
+    with acting_as(COUNTY_STAFF):
+        for township, villages in TOWNSHIPS.items():
+            for village in villages:
+                for kind, title, dept in (("road", "护路员", "交通局"), ("forest", "护林员", "林业局"),
+                                          ("village", "保洁员", "住建局")):
+                    post = ledger.create_post(
+                        county=COUNTY, township=township, village=village, department=dept,
+                        kind=kind, title=f"{village} {title}", headcount=2,
+                        monthly_subsidy_fen=None, full_time=False,
+                    )
+                    ledger.publish_notice(post.id, date=date(2023, 12, 1),
+                                          closes_on=date(2023, 12, 15),
+                                          conditions="建档立卡脱贫劳动力，身体健康",
+                                          duties="日常巡查与保洁")
+                    posts.append(post.id)
+    villages = [(t, v) for t, vs in TOWNSHIPS.items() for v in vs]
+    for n, ((name, birth, category), stop) in enumerate(zip(PEOPLE, STOPS, strict=True)):
+        township, village = villages[n % len(villages)]
+        post_id = posts[(n % len(villages)) * 3 + (n // len(villages)) % 3]
+        _walk(ledger, post_id, township, village, n, name, birth, category, stop)
+    return f"{len(posts)} posts, {len(PEOPLE)} placements in county {COUNTY}"
+
+
+def _walk(ledger: PostLedger, post_id: UUID, township: str, village: str, n: int, name: str,
+          birth: date, category: str, stop: str) -> None:
+    rid = ResidentId.compose("520524", birth, 100 + n)
+    with acting_as(_clerk(township, village)):
+        p = ledger.apply(post_id, date=date(2023, 12, 18), applicant={
+            "name": name, "resident_id": rid.value, "category": category,
+            "phone": f"1380000{n:04d}", "address": f"{township} {village}",
+            "health": "健康", "labour_ability": "有劳动能力", "skills": "",
+        })
+    if stop == "applied":
+        return
+    with acting_as(_village(township, village)):
+        ledger.village_review(p.id, date=date(2023, 12, 19), approve=stop != "rejected",
+                              reason="不符合条件：家庭收入超标" if stop == "rejected" else None)
+    if stop in ("village_approved", "rejected"):
+        return
+    town = _township(township)
+    with acting_as(town):
+        ledger.township_review(p.id, date=date(2023, 12, 20), approve=True, reason=None)
+        if stop == "township_approved":
+            return
+        ledger.start_publicity(p.id, date=date(2023, 12, 21), ends_on=None)
+    if stop == "in_publicity":
+        return
+    if stop == "objection_pending":
+        with acting_as(_clerk(township, village)):
+            ledger.raise_objection(p.id, date=date(2023, 12, 23), raised_by="村民 匿名",
+                                   text="申请人家中有人在外务工，收入较高")
+        return
+    with acting_as(town):
+        ledger.approve(p.id, date=date(2023, 12, 27))
+        if stop == "approved":
+            return
+        ledger.train(p.id, date=date(2024, 1, 3), hours=8, topic="岗前安全培训")
+        if stop == "trained":
+            return
+        ledger.onboard(p.id, date=date(2024, 1, 8), agreement_end=None)
+    if stop == "active":
+        return
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            label = f"{year}-{month:02d}"
+            signed_on = date(year + (month == 12), month % 12 + 1, 3)
+            with acting_as(_village(township, village)):
+                ledger.record_attendance(p.id, date=signed_on, month=label, days_worked=20,
+                                         signatures={"secretary": "村支书 罗", "member": "村委 潘",
+                                                     "worker": name})
+            with acting_as(COUNTY_STAFF):
+                ledger.pay(p.id, date=signed_on.replace(day=20), month=label, amount_fen=None)
+        if year == 2024:
+            with acting_as(town):
+                ledger.annual_review(p.id, date=date(2025, 1, 25), year=2024, passed=True,
+                                     worker_signed=True)

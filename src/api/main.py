@@ -1,0 +1,52 @@
+"""The FastAPI application: one router per resource, problem+json errors, idempotency."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from postledger.api import problems
+from postledger.api.deps import Services
+from postledger.api.idempotency import IdempotencyMiddleware
+from postledger.api.routers import health, placements, policies, posts
+from postledger.projections.readmodel import ReadModel, open_engine
+from postledger.workflows.application import open_application
+from postledger.workflows.settings import Settings
+
+
+def open_services(settings: Settings) -> Services:
+    ledger = open_application(settings)
+    read_model = ReadModel(open_engine(settings))
+    return Services(settings=settings, ledger=ledger, read_model=read_model)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app. Pass ``services`` to share them (tests); otherwise they are opened from
+    ``settings`` (or the environment) when the app starts and closed when it stops."""
+    chosen = settings or (services.settings if services else Settings.from_env())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or open_services(chosen)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="postledger",
+        version="1",
+        summary="Public-welfare posts and employment subsidies, recorded as events",
+        lifespan=lifespan,
+    )
+    if services is not None:
+        app.state.services = services
+    problems.install(app)
+    app.add_middleware(IdempotencyMiddleware)
+    for module in (health, policies, posts, placements):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,210 @@
+"""The Placements part of API.md: one endpoint per step, each answering the new state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from postledger.api.deps import CurrentActor, Ledger, ReadModels
+from postledger.api.schemas import (
+    AnnualReviewIn,
+    AttendanceIn,
+    Dated,
+    ExitIn,
+    ExtensionIn,
+    HistoryPublic,
+    ObjectionIn,
+    ObjectionRaised,
+    OnboardingIn,
+    PaymentIn,
+    PlacementCreate,
+    PlacementPublic,
+    PlacementSummary,
+    PublicityIn,
+    ResolutionIn,
+    ReviewIn,
+    TrainingIn,
+    WarningIn,
+)
+from postledger.domain.errors import InvalidInput
+
+router = APIRouter(prefix="/placements", tags=["placements"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def apply(body: PlacementCreate, actor: CurrentActor, ledger: Ledger) -> PlacementPublic:
+    placement = ledger.apply(
+        body.post_id, date=body.date, applicant=body.applicant.model_dump(exclude_none=True)
+    )
+    return PlacementPublic.of(placement)
+
+
+@router.get("")
+def list_placements(
+    actor: CurrentActor,
+    ledger: Ledger,
+    read_model: ReadModels,
+    county: str | None = None,
+    township: str | None = None,
+    state: str | None = None,
+    person: str | None = None,
+) -> list[PlacementSummary]:
+    read_model.catch_up(ledger)
+    rows = read_model.list_placements(
+        within=actor.jurisdiction, county=county, township=township, state=state, person=person
+    )
+    return [PlacementSummary(**row) for row in rows]
+
+
+@router.get("/{placement_id}")
+def get_placement(
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger, as_of: datetime | None = None
+) -> PlacementPublic:
+    if as_of is not None and as_of.tzinfo is None:
+        raise InvalidInput("as_of is an instant with its offset, e.g. 2024-03-01T10:00:00+08:00")
+    return PlacementPublic.of(ledger.get_placement(placement_id, as_of=as_of))
+
+
+@router.get("/{placement_id}/history")
+def history(placement_id: UUID, actor: CurrentActor, ledger: Ledger) -> list[HistoryPublic]:
+    ledger.get_placement(placement_id)  # 404 and jurisdiction check
+    return [HistoryPublic.of(e) for e in ledger.history(placement_id)]
+
+
+@router.post("/{placement_id}/village-review")
+def village_review(
+    placement_id: UUID, body: ReviewIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.village_review(placement_id, date=body.date, approve=body.approve,
+                              reason=body.reason)
+    )
+
+
+@router.post("/{placement_id}/township-review")
+def township_review(
+    placement_id: UUID, body: ReviewIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.township_review(placement_id, date=body.date, approve=body.approve,
+                               reason=body.reason)
+    )
+
+
+@router.post("/{placement_id}/publicity")
+def publicity(
+    placement_id: UUID, body: PublicityIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.start_publicity(placement_id, date=body.date, ends_on=body.ends_on)
+    )
+
+
+@router.post("/{placement_id}/objections")
+def raise_objection(
+    placement_id: UUID, body: ObjectionIn, actor: CurrentActor, ledger: Ledger
+) -> ObjectionRaised:
+    placement, objection_id = ledger.raise_objection(
+        placement_id, date=body.date, raised_by=body.raised_by, text=body.text
+    )
+    return ObjectionRaised(objection_id=objection_id, id=placement.id, state=placement.state.value)
+
+
+@router.post("/{placement_id}/objections/{objection_id}/resolution")
+def resolve_objection(
+    placement_id: UUID, objection_id: str, body: ResolutionIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.resolve_objection(placement_id, objection_id, date=body.date, upheld=body.upheld,
+                                 reason=body.reason)
+    )
+
+
+@router.post("/{placement_id}/approval")
+def approval(
+    placement_id: UUID, body: Dated, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(ledger.approve(placement_id, date=body.date))
+
+
+@router.post("/{placement_id}/training")
+def training(
+    placement_id: UUID, body: TrainingIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.train(placement_id, date=body.date, hours=body.hours, topic=body.topic)
+    )
+
+
+@router.post("/{placement_id}/onboarding")
+def onboarding(
+    placement_id: UUID, body: OnboardingIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.onboard(placement_id, date=body.date, agreement_end=body.agreement_end)
+    )
+
+
+@router.post("/{placement_id}/attendance")
+def attendance(
+    placement_id: UUID, body: AttendanceIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.record_attendance(
+            placement_id, date=body.date, month=body.month, days_worked=body.days_worked,
+            signatures=body.signatures.model_dump(),
+        )
+    )
+
+
+@router.post("/{placement_id}/payments")
+def payments(
+    placement_id: UUID, body: PaymentIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.pay(placement_id, date=body.date, month=body.month, amount_fen=body.amount_fen)
+    )
+
+
+@router.post("/{placement_id}/warnings")
+def warnings(
+    placement_id: UUID, body: WarningIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(ledger.warn(placement_id, date=body.date, reason=body.reason))
+
+
+@router.post("/{placement_id}/annual-review")
+def annual_review(
+    placement_id: UUID, body: AnnualReviewIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.annual_review(placement_id, date=body.date, year=body.year, passed=body.passed,
+                             worker_signed=body.worker_signed)
+    )
+
+
+@router.post("/{placement_id}/extension")
+def extension(
+    placement_id: UUID, body: ExtensionIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.extend(placement_id, date=body.date, basis=body.basis, until=body.until)
+    )
+
+
+@router.post("/{placement_id}/exit")
+def exit_placement(
+    placement_id: UUID, body: ExitIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(
+        ledger.leave(placement_id, date=body.date, reason=body.reason, ground=body.ground)
+    )
+
+
+@router.post("/{placement_id}/withdrawal")
+def withdrawal(
+    placement_id: UUID, body: Dated, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    return PlacementPublic.of(ledger.withdraw(placement_id, date=body.date))

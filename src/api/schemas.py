@@ -1,0 +1,255 @@
+"""Request (``XCreate``) and response (``XPublic``) shapes of API.md."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from postledger.domain.placement import Placement
+from postledger.domain.post import Post
+from postledger.workflows.application import HistoryEntry
+from postledger.workflows.placement_flow import allowed_steps
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- policy
+class PolicyPut(Strict):
+    effective_from: date
+    age_min: int = 16
+    age_max: int = 65
+    publicity_days: int = 5
+    notice_days: int = 7
+    term_years: int = 3
+    extension_years_max: int = 5
+    monthly_subsidy_fen: int = 50_000
+    edge_cap_per_township: int = 5
+    backdating_days: int = 60
+    subsidies: dict[str, Any] = Field(default_factory=dict)
+
+
+class PolicyPublic(BaseModel):
+    county: str
+    as_of: date
+    effective_from: date | None
+    terms: dict[str, Any]
+    versions: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- posts
+class PostCreate(Strict):
+    county: str
+    township: str
+    village: str | None = None
+    department: str
+    kind: str
+    title: str
+    headcount: int
+    monthly_subsidy_fen: int | None = None
+    full_time: bool = False
+
+
+class NoticeCreate(Strict):
+    date: date
+    closes_on: date
+    conditions: str
+    duties: str
+
+
+class PostPublic(BaseModel):
+    id: UUID
+    county: str
+    township: str
+    village: str | None
+    department: str
+    kind: str
+    title: str
+    headcount: int
+    occupied: int
+    monthly_subsidy_fen: int | None
+    full_time: bool
+    notices: list[dict[str, Any]]
+    version: int
+
+    @classmethod
+    def of(cls, post: Post) -> PostPublic:
+        return cls(
+            id=post.id, county=post.county, township=post.township, village=post.village,
+            department=post.department, kind=post.kind, title=post.title,
+            headcount=post.headcount, occupied=len(post.occupants),
+            monthly_subsidy_fen=post.monthly_subsidy_fen, full_time=post.full_time,
+            notices=post.notices, version=post.version,
+        )
+
+
+# ---------------------------------------------------------------- placements
+class ApplicantIn(Strict):
+    name: str
+    gender: str | None = None
+    resident_id: str
+    phone: str | None = None
+    address: str | None = None
+    health: str | None = None
+    labour_ability: str | None = None
+    skills: str | None = None
+    category: str
+
+
+class PlacementCreate(Strict):
+    post_id: UUID
+    date: date
+    applicant: ApplicantIn
+
+
+class Dated(Strict):
+    date: date
+
+
+class ReviewIn(Dated):
+    approve: bool
+    reason: str | None = None
+
+
+class PublicityIn(Dated):
+    ends_on: date | None = None
+
+
+class ObjectionIn(Dated):
+    raised_by: str
+    text: str
+
+
+class ResolutionIn(Dated):
+    upheld: bool
+    reason: str
+
+
+class TrainingIn(Dated):
+    hours: int | None = None
+    topic: str | None = None
+
+
+class OnboardingIn(Dated):
+    agreement_end: date | None = None
+
+
+class Signatures(Strict):
+    secretary: str
+    member: str
+    worker: str
+
+
+class AttendanceIn(Dated):
+    month: str
+    days_worked: int
+    signatures: Signatures
+
+
+class PaymentIn(Dated):
+    month: str
+    amount_fen: int | None = None
+
+
+class WarningIn(Dated):
+    reason: str
+
+
+class AnnualReviewIn(Dated):
+    year: int
+    passed: bool
+    worker_signed: bool
+
+
+class ExtensionIn(Dated):
+    basis: str
+    until: date
+
+
+class ExitIn(Dated):
+    reason: str
+    ground: int | None = None
+
+
+class ObjectionRaised(BaseModel):
+    objection_id: str
+    id: UUID
+    state: str
+
+
+class PlacementPublic(BaseModel):
+    id: UUID
+    state: str
+    post_id: UUID
+    county: str
+    township: str
+    village: str | None
+    applicant: dict[str, Any]
+    applied_on: date
+    reviews: dict[str, Any]
+    publicity: dict[str, Any] | None
+    objections: dict[str, Any]
+    approved_on: date | None
+    training: dict[str, Any] | None
+    onboarded_on: date | None
+    agreement_end: date | None
+    attendance: dict[str, Any]
+    payments: dict[str, Any]
+    warnings: list[dict[str, Any]]
+    annual_reviews: dict[str, Any]
+    extensions: list[dict[str, Any]]
+    exit: dict[str, Any] | None
+    withdrawn_on: date | None
+    version: int
+    allowed_steps: list[str]
+
+    @classmethod
+    def of(cls, p: Placement) -> PlacementPublic:
+        return cls(
+            id=p.id, state=p.state.value, post_id=p.post_id, county=p.county,
+            township=p.township, village=p.village, applicant=p.applicant,
+            applied_on=p.applied_on, reviews=p.reviews, publicity=p.publicity,
+            objections=p.objections, approved_on=p.approved_on, training=p.training,
+            onboarded_on=p.onboarded_on, agreement_end=p.agreement_end,
+            attendance=p.attendance, payments=p.payments, warnings=p.warnings,
+            annual_reviews={str(y): r for y, r in p.annual_reviews.items()},
+            extensions=p.extensions, exit=p.exit, withdrawn_on=p.withdrawn_on,
+            version=p.version, allowed_steps=allowed_steps(p.state),
+        )
+
+
+class PlacementSummary(BaseModel):
+    id: UUID
+    post_id: UUID
+    county: str
+    township: str
+    village: str | None
+    state: str
+    resident_id: str
+    name: str
+    category: str
+    applied_on: date
+    onboarded_on: date | None
+    agreement_end: date | None
+    exited_on: date | None
+    exit_reason: str | None
+
+
+class HistoryPublic(BaseModel):
+    version: int
+    type: str
+    topic: str
+    date: date | None
+    recorded_at: datetime
+    actor: dict[str, str]
+    data: dict[str, Any]
+    previous_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, entry: HistoryEntry) -> HistoryPublic:
+        return cls(**vars(entry))

@@ -1,0 +1,309 @@
+"""Read models in SQLAlchemy, fed from the event log.
+
+``catch_up`` follows the application's notification log from the last tracked position (the
+library's ``ProjectionRunner`` cannot follow a SQLite store, NOTES-eventsourcing.md), and writes
+the rows and the new position in one transaction. The position moves by compare-and-set, so two
+processes catching up at once never both apply a batch: each batch lands exactly once. Rows are
+the latest state of their aggregate, so applying one twice would change nothing anyway.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    delete,
+    event,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from postledger.domain.placement import Placement
+from postledger.domain.post import Post
+from postledger.workflows.application import PostLedger
+from postledger.workflows.settings import Settings
+
+metadata = MetaData()
+
+tracking = Table(
+    "rm_tracking",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+posts = Table(
+    "rm_posts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("county", String(64), nullable=False, index=True),
+    Column("township", String(64), nullable=False, index=True),
+    Column("village", String(64)),
+    Column("path", String(200), nullable=False, index=True),
+    Column("department", String(100), nullable=False),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("headcount", Integer, nullable=False),
+    Column("occupied", Integer, nullable=False),
+    Column("monthly_subsidy_fen", Integer),
+    Column("full_time", Boolean, nullable=False),
+    Column("notice_published_on", Date),
+    Column("notice_closes_on", Date),
+    Column("version", Integer, nullable=False),
+)
+
+placements = Table(
+    "rm_placements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("post_id", String(36), nullable=False, index=True),
+    Column("county", String(64), nullable=False, index=True),
+    Column("township", String(64), nullable=False, index=True),
+    Column("village", String(64)),
+    Column("path", String(200), nullable=False, index=True),
+    Column("state", String(32), nullable=False, index=True),
+    Column("resident_id", String(18), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("applied_on", Date, nullable=False),
+    Column("onboarded_on", Date),
+    Column("agreement_end", Date),
+    Column("last_review_on", Date),
+    Column("exited_on", Date),
+    Column("exit_reason", String(32)),
+    Column("version", Integer, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(400), primary_key=True),
+    Column("body_sha256", String(64), nullable=False),
+    Column("status", Integer),
+    Column("content_type", String(100)),
+    Column("response", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+PROJECTION = "placements_and_posts"
+BATCH = 500
+_TOPICS_WATCHED = ("postledger:post", "postledger:placement")
+
+
+def open_engine(settings: Settings) -> Engine:
+    url = settings.readmodel_url()
+    if settings.store == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+        return engine
+    schema = settings.postgres_schema
+    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+
+
+class ReadModel:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        metadata.create_all(engine)
+
+    # ------------------------------------------------------------------ following the log
+    def catch_up(
+        self, app: PostLedger, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Apply every new notification; returns how many were applied."""
+        applied = 0
+        with self._lock:
+            while True:
+                done = self._apply_next_batch(app)
+                if done is None:
+                    return applied
+                applied += done
+                if progress is not None:
+                    progress(applied)
+
+    def _apply_next_batch(self, app: PostLedger) -> int | None:
+        with self.engine.begin() as conn:
+            position = conn.execute(
+                select(tracking.c.position).where(tracking.c.projection == PROJECTION)
+            ).scalar()
+            if position is None:
+                conn.execute(insert(tracking).values(projection=PROJECTION, position=0))
+                position = 0
+            notes = app.recorder.select_notifications(
+                start=position + 1, limit=BATCH, topics=_watched_topics()
+            )
+            if not notes:
+                return None
+            ids = {UUID(str(n.originator_id)) for n in notes}
+            for aggregate_id in ids:
+                self._project(conn, app.repository.get(aggregate_id))
+            moved = conn.execute(
+                update(tracking)
+                .where(and_(tracking.c.projection == PROJECTION, tracking.c.position == position))
+                .values(position=notes[-1].id)
+            ).rowcount
+            if moved != 1:  # another process applied this batch first: drop ours
+                conn.rollback()
+                return 0
+            return len(notes)
+
+    def rebuild(self, app: PostLedger, progress: Callable[[int], None] | None = None) -> int:
+        with self.engine.begin() as conn:
+            conn.execute(delete(placements))
+            conn.execute(delete(posts))
+            conn.execute(delete(tracking).where(tracking.c.projection == PROJECTION))
+        return self.catch_up(app, progress)
+
+    def _project(self, conn: Any, aggregate: Any) -> None:
+        if isinstance(aggregate, Placement):
+            row = placement_row(aggregate)
+            conn.execute(delete(placements).where(placements.c.id == row["id"]))
+            conn.execute(insert(placements).values(**row))
+        elif isinstance(aggregate, Post):
+            row = post_row(aggregate)
+            conn.execute(delete(posts).where(posts.c.id == row["id"]))
+            conn.execute(insert(posts).values(**row))
+
+    # ------------------------------------------------------------------ queries
+    def list_placements(
+        self,
+        *,
+        within: str,
+        county: str | None = None,
+        township: str | None = None,
+        state: str | None = None,
+        person: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        query = select(placements).where(_inside(placements.c.path, within))
+        if county:
+            query = query.where(placements.c.county == county)
+        if township:
+            query = query.where(placements.c.township == township)
+        if state:
+            query = query.where(placements.c.state == state)
+        if person:
+            query = query.where(placements.c.resident_id == person.strip().upper())
+        query = query.order_by(placements.c.applied_on, placements.c.id).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def active_placement_ids(self, *, within: str) -> list[UUID]:
+        query = select(placements.c.id).where(
+            and_(placements.c.state == "active", _inside(placements.c.path, within))
+        )
+        with self.engine.connect() as conn:
+            return [UUID(r[0]) for r in conn.execute(query)]
+
+    def list_posts(
+        self,
+        *,
+        within: str,
+        county: str | None = None,
+        township: str | None = None,
+        kind: str | None = None,
+    ) -> list[dict[str, Any]]:
+        query = select(posts).where(_inside(posts.c.path, within))
+        if county:
+            query = query.where(posts.c.county == county)
+        if township:
+            query = query.where(posts.c.township == township)
+        if kind:
+            query = query.where(posts.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(posts.c.title))]
+
+
+def _watched_topics() -> Sequence[str]:
+    from eventsourcing.utils import get_topic
+
+    topics: list[str] = []
+    for cls in (Post, Placement):
+        for value in vars(cls).values():
+            if isinstance(value, type) and issubclass(value, cls.Event) and value is not cls.Event:
+                topics.append(get_topic(value))
+    return topics
+
+
+def _inside(column: Any, within: str) -> Any:
+    if within in ("", "*"):
+        return column.isnot(None)
+    return or_(column == within, column.like(f"{within}/%"))
+
+
+def placement_row(p: Placement) -> dict[str, Any]:
+    return {
+        "id": str(p.id),
+        "post_id": str(p.post_id),
+        "county": p.county,
+        "township": p.township,
+        "village": p.village,
+        "path": p.path,
+        "state": p.state.value,
+        "resident_id": p.applicant["resident_id"],
+        "name": p.applicant["name"],
+        "category": p.category,
+        "applied_on": p.applied_on,
+        "onboarded_on": p.onboarded_on,
+        "agreement_end": p.agreement_end,
+        "last_review_on": p.last_review_on,
+        "exited_on": _as_date(p.exit["date"]) if p.exit else p.withdrawn_on,
+        "exit_reason": p.exit["reason"] if p.exit else None,
+        "version": p.version,
+    }
+
+
+def post_row(p: Post) -> dict[str, Any]:
+    latest = p.notices[-1] if p.notices else None
+    return {
+        "id": str(p.id),
+        "county": p.county,
+        "township": p.township,
+        "village": p.village,
+        "path": p.path,
+        "department": p.department,
+        "kind": p.kind,
+        "title": p.title,
+        "headcount": p.headcount,
+        "occupied": len(p.occupants),
+        "monthly_subsidy_fen": p.monthly_subsidy_fen,
+        "full_time": p.full_time,
+        "notice_published_on": latest["date"] if latest else None,
+        "notice_closes_on": latest["closes_on"] if latest else None,
+        "version": p.version,
+    }
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
