@@ -23,14 +23,16 @@ run: $(STAMP)
 ## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down).
 test: $(STAMP) postgres
 	$(BIN)/ruff check src tests
-	$(BIN)/mypy src
+	$(MAKE) --no-print-directory typecheck
 	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
+# src/ is installed as the package `postledger`; mypy reads it under that name through a link.
 typecheck: $(STAMP)
-	$(BIN)/mypy src
+	@mkdir -p build/typecheck && ln -sfn ../../src build/typecheck/postledger
+	MYPYPATH=build/typecheck $(BIN)/mypy -p postledger
 
 postgres:
 	@bash scripts/ensure-postgres.sh "$(PG_URL)"

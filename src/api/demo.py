@@ -70,10 +70,10 @@ def load_demo(ledger: PostLedger) -> str:
                                           conditions="建档立卡脱贫劳动力，身体健康",
                                           duties="日常巡查与保洁")
                     posts.append(post.id)
-    villages = [(t, v) for t, vs in TOWNSHIPS.items() for v in vs]
+    places = [(t, v) for t, vs in TOWNSHIPS.items() for v in vs]
     for n, ((name, birth, category), stop) in enumerate(zip(PEOPLE, STOPS, strict=True)):
-        township, village = villages[n % len(villages)]
-        post_id = posts[(n % len(villages)) * 3 + (n // len(villages)) % 3]
+        township, village = places[n % len(places)]
+        post_id = posts[(n % len(places)) * 3 + (n // len(places)) % 3]
         _walk(ledger, post_id, township, village, n, name, birth, category, stop)
     return f"{len(posts)} posts, {len(PEOPLE)} placements in county {COUNTY}"
 

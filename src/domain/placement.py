@@ -14,7 +14,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
-
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.policy import PolicyTerms
@@ -41,6 +40,9 @@ DISMISSAL_GROUNDS = {
     4: "disobeying arrangements and not correcting after being told",
     5: "other unsuitability",
 }
+
+
+Day = date  # for annotations inside methods whose parameter is called ``date``
 
 
 def add_years(day: date, years: int) -> date:
@@ -111,17 +113,17 @@ class Placement(LedgerAggregate):
         self.reviews: dict[str, dict[str, Any]] = {}
         self.publicity: dict[str, Any] | None = None
         self.objections: dict[str, dict[str, Any]] = {}
-        self.approved_on: date | None = None
+        self.approved_on: Day | None = None
         self.training: dict[str, Any] | None = None
-        self.onboarded_on: date | None = None
-        self.agreement_end: date | None = None
+        self.onboarded_on: Day | None = None
+        self.agreement_end: Day | None = None
         self.attendance: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
         self.warnings: list[dict[str, Any]] = []
         self.annual_reviews: dict[int, dict[str, Any]] = {}
         self.extensions: list[dict[str, Any]] = []
         self.exit: dict[str, Any] | None = None
-        self.withdrawn_on: date | None = None
+        self.withdrawn_on: Day | None = None
 
     # ------------------------------------------------------------------ facts
     @property
@@ -475,7 +477,8 @@ class Placement(LedgerAggregate):
         """The date of the latest annual review, or None."""
         if not self.annual_reviews:
             return None
-        return max(r["date"] for r in self.annual_reviews.values())
+        latest: date = max(r["date"] for r in self.annual_reviews.values())
+        return latest
 
     # ------------------------------------------------------------------ extension
     def extend(self, *, date: date, basis: str, until: date, terms: PolicyTerms) -> None:

@@ -15,8 +15,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from postledger.domain.placement import Placement
+from postledger.domain.post import Post
+from postledger.workflows.application import PostLedger
+from postledger.workflows.settings import Settings
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -37,11 +40,7 @@ from sqlalchemy import (
     select,
     update,
 )
-
-from postledger.domain.placement import Placement
-from postledger.domain.post import Post
-from postledger.workflows.application import PostLedger
-from postledger.workflows.settings import Settings
+from sqlalchemy.exc import IntegrityError
 
 metadata = MetaData()
 
@@ -117,8 +116,15 @@ def open_engine(settings: Settings) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _wal(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" below opens them
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
             dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+        @event.listens_for(engine, "begin")
+        def _immediate(conn: Any) -> None:
+            # Take the write lock up front: a deferred transaction that reads, then writes,
+            # fails at once in WAL mode when another writer committed in between.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     schema = settings.postgres_schema
@@ -131,6 +137,18 @@ class ReadModel:
         self.engine = engine
         self._lock = threading.Lock()
         metadata.create_all(engine)
+        self._ensure_tracking()
+
+    def _ensure_tracking(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                found = conn.execute(
+                    select(tracking.c.position).where(tracking.c.projection == PROJECTION)
+                ).first()
+                if found is None:
+                    conn.execute(insert(tracking).values(projection=PROJECTION, position=0))
+        except IntegrityError:
+            pass  # another process inserted it first
 
     # ------------------------------------------------------------------ following the log
     def catch_up(
@@ -149,12 +167,13 @@ class ReadModel:
 
     def _apply_next_batch(self, app: PostLedger) -> int | None:
         with self.engine.begin() as conn:
+            # The row lock queues concurrent followers (PostgreSQL); SQLite's write lock
+            # does the same. Whoever waits then reads the position the other one left.
             position = conn.execute(
-                select(tracking.c.position).where(tracking.c.projection == PROJECTION)
-            ).scalar()
-            if position is None:
-                conn.execute(insert(tracking).values(projection=PROJECTION, position=0))
-                position = 0
+                select(tracking.c.position)
+                .where(tracking.c.projection == PROJECTION)
+                .with_for_update()
+            ).scalar_one()
             notes = app.recorder.select_notifications(
                 start=position + 1, limit=BATCH, topics=_watched_topics()
             )
@@ -177,7 +196,8 @@ class ReadModel:
         with self.engine.begin() as conn:
             conn.execute(delete(placements))
             conn.execute(delete(posts))
-            conn.execute(delete(tracking).where(tracking.c.projection == PROJECTION))
+            conn.execute(update(tracking).where(tracking.c.projection == PROJECTION)
+                         .values(position=0))
         return self.catch_up(app, progress)
 
     def _project(self, conn: Any, aggregate: Any) -> None:

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
-
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.errors import InvalidInput, NotFound, PostLedgerError
+from postledger.domain.errors import NotFound, PostLedgerError
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
 from postledger.domain.placement import Placement, parse_month
 from postledger.domain.policy import Policy, PolicyTerms, policy_id, terms_as_of
@@ -87,7 +86,7 @@ class PostLedger(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            found = self.repository.get(aggregate_id)
+            found: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"no {what} {aggregate_id}") from None
         if not isinstance(found, cls):
@@ -161,11 +160,11 @@ class PostLedger(Application[UUID]):
             return placement
         version = None
         for stored in self.events.get(placement_id):
-            if stored.timestamp <= as_of:
+            if cast(Aggregate.Event, stored).timestamp <= as_of:
                 version = stored.originator_version
         if version is None:
             raise NotFound(f"placement {placement_id} did not exist at {as_of.isoformat()}")
-        historic = self.repository.get(placement_id, version=version)
+        historic: Any = self.repository.get(placement_id, version=version)
         assert isinstance(historic, Placement)
         return historic
 
@@ -351,7 +350,8 @@ class PostLedger(Application[UUID]):
             yield history_entry(domain_event)
 
 
-def history_entry(domain_event: DomainEventProtocol[UUID]) -> HistoryEntry:
+def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
+    domain_event = cast(Aggregate.Event, stored)
     state = vars(domain_event)
     data = {k: v for k, v in state.items() if k not in _ENVELOPE}
     effective = data.pop("date", None)

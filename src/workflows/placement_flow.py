@@ -7,13 +7,13 @@ events. No ``Machine`` is attached to the aggregate: it is a table to consult.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from transitions import Machine
 
 
-class PlacementState(str, Enum):
+class PlacementState(StrEnum):
     APPLIED = "applied"
     VILLAGE_APPROVED = "village_approved"
     TOWNSHIP_APPROVED = "township_approved"
@@ -123,7 +123,7 @@ def next_state(state: PlacementState, trigger: str) -> PlacementState | None:
     found = _MACHINE.get_transitions(trigger=trigger, source=state)
     if not found:
         return None
-    return PlacementState[found[0].dest]
+    return PlacementState[str(found[0].dest)]
 
 
 def refusal_rule(state: PlacementState, trigger: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
-
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import InvalidInput, LimitReached, PostLedgerError, StepNotAllowed
 from postledger.domain.resident_id import ResidentId
+
 from tests.scenario import ADMIN, CLERK, SIGNED, County, person
 
 
@@ -57,7 +58,7 @@ def test_every_event_records_its_actor_date_and_chains_to_the_one_before(county:
     assert [h.date for h in history] == [date(2024, 1, 5), date(2024, 1, 6), date(2024, 1, 7),
                                          date(2024, 1, 8)]
     assert history[0].previous_hash == ""
-    for before, after in zip(history, history[1:]):
+    for before, after in pairwise(history):
         assert after.previous_hash == before.hash
 
 
@@ -206,7 +207,7 @@ def test_approval_before_publicity_has_run_is_refused(county: County) -> None:
 
 def test_an_open_objection_blocks_approval(county: County) -> None:
     p = county.placement_in("in_publicity")
-    _, oid = as_admin(lambda: county.ledger.raise_objection(
+    as_admin(lambda: county.ledger.raise_objection(
         p.id, date=date(2024, 1, 9), raised_by="村民", text="家有轿车"))
     refused(StepNotAllowed, "R-PUB-2", lambda: county.ledger.approve(p.id, date=date(2024, 1, 14)))
     assert county.get(p.id).state.value == "objection_pending"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from postledger.domain.errors import InvalidInput
 from postledger.domain.resident_id import ResidentId, age_on, birthday_at_age
 
@@ -74,7 +73,7 @@ def test_malformed_numbers_say_what_is_wrong(number: str, says: str) -> None:
     if says == "not a real date":  # give 30 February a correct check digit first
         body = number[:17]
         weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-        number = body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+        number = body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
     with pytest.raises(InvalidInput, match=says) as refused:
         ResidentId.parse(number)
     assert refused.value.rule == "R-ELIG-2"

@@ -3,7 +3,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
-
 from postledger.api.deps import CurrentActor, Ledger, ReadModels
 from postledger.api.schemas import NoticeCreate, PostCreate, PostPublic
 
@@ -37,6 +36,7 @@ def list_posts(
     kind: str | None = None,
 ) -> list[dict[str, object]]:
     read_model.catch_up(ledger)
-    return read_model.list_posts(
+    rows: list[dict[str, object]] = read_model.list_posts(
         within=actor.jurisdiction, county=county, township=township, kind=kind
     )
+    return rows
