@@ -17,7 +17,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-
 from postledger.domain.actor import actor_dict
 
 
