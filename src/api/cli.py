@@ -6,8 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
 
 from postledger.workflows.settings import Settings
+
+if TYPE_CHECKING:
+    from postledger.api.deps import Services
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,6 +28,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     load = demo_commands.add_parser("load", help="load a demo county")
     load.add_argument("--if-empty", action="store_true", help="only when the store is empty")
+
+    scheduler = commands.add_parser("scheduler", help="the automatic process (R-EXIT-1)")
+    scheduler_commands = scheduler.add_subparsers(dest="scheduler_command", required=True)
+    run = scheduler_commands.add_parser("run", help="end agreements due on or before a date")
+    run.add_argument("--as-of", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
+    run.add_argument("--within", default="", help="county[/township] (default: everywhere)")
 
     projections = commands.add_parser("projections", help="read models")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
@@ -56,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             services.read_model.catch_up(services.ledger)
             print(f"postledger: demo county loaded: {summary}")
             return 0
+        if args.command == "scheduler":
+            return _run_scheduler(services, args.as_of, args.within)
         if args.command == "projections":
             def progress(done: int) -> None:
                 print(f"\rrebuilding read models: {done} events", end="", file=sys.stderr,
@@ -67,6 +80,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         services.close()
     return 2
+
+
+def _run_scheduler(services: Services, as_of: date, within: str) -> int:
+    from postledger.domain.actor import Actor, acting_as
+    from postledger.workflows.scheduler import Scheduler
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} active placements",
+              end="", file=sys.stderr, flush=True)
+
+    with acting_as(Actor("admin", within, "cli")):
+        report = Scheduler(services.ledger, services.read_model).run(as_of, within, progress)
+    print(file=sys.stderr)
+    for row in report.exited:
+        print(f"exited  {row['date']}  {row['reason']:<12}  {row['name']}  {row['resident_id']}  "
+              f"{row['placement_id']}")
+    for row in report.reviews_due:
+        print(f"review due since {row['due_on']}  {row['name']}  {row['placement_id']}")
+    for row in report.ending_soon:
+        print(f"ends on {row['ends_on']} ({row['reason']})  {row['name']}  {row['placement_id']}")
+    print(f"postledger: as of {as_of}: {len(report.exited)} ended, {len(report.reviews_due)} "
+          f"reviews due, {len(report.ending_soon)} ending within 30 days, "
+          f"{report.checked} active checked")
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ from fastapi import FastAPI
 from postledger.api import problems
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import health, placements, policies, posts
+from postledger.api.routers import health, placements, policies, posts, scheduler
 from postledger.projections.readmodel import ReadModel, open_engine
 from postledger.workflows.application import open_application
+from postledger.workflows.scheduler import DailyScheduler, Scheduler
 from postledger.workflows.settings import Settings
 
 
@@ -30,9 +31,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or open_services(chosen)
+        daily = None
+        if chosen.scheduler_daily_at:
+            daily = DailyScheduler(
+                Scheduler(app.state.services.ledger, app.state.services.read_model),
+                chosen.scheduler_daily_at,
+            )
+            daily.start()
         try:
             yield
         finally:
+            if daily is not None:
+                daily.stop()
             if owned:
                 app.state.services.close()
 
@@ -46,6 +56,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
-    for module in (health, policies, posts, placements):
+    for module in (health, policies, posts, placements, scheduler):
         app.include_router(module.router)
     return app

@@ -31,6 +31,7 @@ class PolicyPut(Strict):
     monthly_subsidy_fen: int = 50_000
     edge_cap_per_township: int = 5
     backdating_days: int = 60
+    near_retirement_past_age_max: bool = False
     subsidies: dict[str, Any] = Field(default_factory=dict)
 
 

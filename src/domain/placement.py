@@ -158,6 +158,24 @@ class Placement(LedgerAggregate):
         """The day the worker reaches ``age_max`` (R-EXIT-1)."""
         return birthday_at_age(self.resident_id.birth_date, age_max)
 
+    def automatic_end(self, terms: PolicyTerms) -> tuple[date, str] | None:
+        """R-EXIT-1: the day an active agreement ends by itself, and why; None if not active.
+
+        The agreement end (after any extension, R-EXIT-2) or the day the worker reaches
+        ``age_max``, whichever comes first. A near-retirement extension carries the worker
+        past ``age_max`` only where the county allows it (``near_retirement_past_age_max``).
+        """
+        if self.agreement_end is None or self.state is not PlacementState.ACTIVE:
+            return None
+        term_end = self.agreement_end
+        age_day = self.age_limit_day(terms.age_max)
+        near_retirement = any(e["basis"] == "near_retirement" for e in self.extensions)
+        if near_retirement and terms.near_retirement_past_age_max:
+            return term_end, "term_expired"
+        if term_end <= age_day:
+            return term_end, "term_expired"
+        return age_day, "age_limit"
+
     # ------------------------------------------------------------------ guards
     def _require(self, trigger: str, day: date) -> PlacementState:
         """R-FLOW-1: the step must be allowed in this state and not dated before the last one."""
@@ -361,10 +379,17 @@ class Placement(LedgerAggregate):
 
     # ------------------------------------------------------------------ attendance and pay
     def record_attendance(
-        self, *, date: date, month: str, days_worked: int, signatures: dict[str, str]
+        self,
+        *,
+        date: date,
+        month: str,
+        days_worked: int,
+        signatures: dict[str, str],
+        ends: tuple[date, str] | None = None,
     ) -> None:
         self._require("record_attendance", date)
         first = parse_month(month)
+        _refuse_months_after_end(month, first, ends)
         assert self.onboarded_on is not None
         if first < self.onboarded_on.replace(day=1):
             raise InvalidInput(
@@ -402,10 +427,21 @@ class Placement(LedgerAggregate):
         }
         self.last_date = date
 
-    def pay(self, *, date: date, month: str, amount_fen: int | None, standard_fen: int) -> int:
-        """R-PAY-1/2: pay a month's subsidy against its signed attendance; returns the amount."""
+    def pay(
+        self,
+        *,
+        date: date,
+        month: str,
+        amount_fen: int | None,
+        standard_fen: int,
+        ends: tuple[date, str] | None = None,
+    ) -> int:
+        """R-PAY-1/2: pay a month's subsidy against its signed attendance; returns the amount.
+
+        ``ends`` is when the agreement ends by itself (``automatic_end``): no month after it
+        is paid, even before the scheduler has recorded the exit (R-EXIT-1, R-FRAUD-2)."""
         self._require("pay", date)
-        parse_month(month)
+        _refuse_months_after_end(month, parse_month(month), ends)
         if month not in self.attendance:
             raise StepNotAllowed(
                 f"no signed attendance for {month}: a month is paid only against it",
@@ -612,6 +648,16 @@ def _validated_applicant(raw: dict[str, Any], *, on: date, terms: PolicyTerms) -
         "skills": str(raw.get("skills") or ""),
         "category": category,
     }
+
+
+def _refuse_months_after_end(month: str, first: date, ends: tuple[date, str] | None) -> None:
+    if ends is not None and first > ends[0]:
+        why = "the agreement's term" if ends[1] == "term_expired" else "the age limit"
+        raise StepNotAllowed(
+            f"{month} begins after {why} ended the placement on {ends[0]}",
+            rule="R-EXIT-1",
+            state=PlacementState.ACTIVE.value,
+        )
 
 
 def _validated_signatures(signatures: dict[str, str]) -> dict[str, str]:

@@ -27,6 +27,8 @@ class PolicyTerms:
     monthly_subsidy_fen: int = 50_000  # R-PAY-1
     edge_cap_per_township: int = 5  # R-ELIG-3
     backdating_days: int = 60  # R-FRAUD-9
+    # R-EXIT-2 with R-EXIT-1: may a near-retirement extension run past age_max? (assumed: no)
+    near_retirement_past_age_max: bool = False
     subsidies: dict[str, Any] = field(default_factory=dict)  # RULES.md §6, by claim type
 
     @classmethod
@@ -48,6 +50,10 @@ class PolicyTerms:
             if f.name == "subsidies":
                 if not isinstance(value, dict):
                     raise InvalidInput("subsidies must be an object keyed by claim type")
+                continue
+            if f.name == "near_retirement_past_age_max":
+                if not isinstance(value, bool):
+                    raise InvalidInput(f"{f.name} must be true or false", rule="R-EXIT-2")
                 continue
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise InvalidInput(f"{f.name} must be a whole number ≥ 0, got {value!r}")

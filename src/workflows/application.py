@@ -255,7 +255,8 @@ class PostLedger(Application[UUID]):
         return self._step(
             placement_id, "record_attendance", date,
             lambda p: p.record_attendance(
-                date=date, month=month, days_worked=days_worked, signatures=signatures
+                date=date, month=month, days_worked=days_worked, signatures=signatures,
+                ends=p.automatic_end(self.terms(p.county, date)),
             ),
         )
 
@@ -266,7 +267,8 @@ class PostLedger(Application[UUID]):
             post = self._get(Post, p.post_id, "post")
             terms = self.terms(p.county, parse_month(month))
             standard = post.monthly_subsidy_fen or terms.monthly_subsidy_fen  # R-PAY-1
-            p.pay(date=date, month=month, amount_fen=amount_fen, standard_fen=standard)
+            p.pay(date=date, month=month, amount_fen=amount_fen, standard_fen=standard,
+                  ends=p.automatic_end(self.terms(p.county, date)))
 
         return self._step(placement_id, "pay", date, pay)
 

@@ -29,6 +29,7 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
     | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
                  "claw_back", "import_ledger"}),
     "inspector": frozenset(),
+    # The automatic process; an admin starts it by hand (API.md, "Automatic process").
     "system": frozenset({"end_automatically", "run_scheduler"}),
 }
 

@@ -244,3 +244,18 @@ def test_posts_are_listed_by_kind_and_township(client: TestClient) -> None:
     assert ok(client.get("/posts?kind=forest", headers=INSPECTOR)) == []
     shown = ok(client.get(f"/posts/{post}", headers=INSPECTOR))
     assert shown["notices"][0]["closes_on"] == "2024-01-10"
+
+
+def test_the_scheduler_ends_expired_agreements_once_over_http(client: TestClient) -> None:
+    pid = an_application(client, a_post(client))
+    to_active(client, pid)
+    problem(client.post("/scheduler/run", headers=COUNTY, json={"as_of": "2027-02-01"}), 403,
+            None)
+    first = ok(client.post("/scheduler/run", headers=ADMIN, json={"as_of": "2027-02-01"}))
+    assert [(r["placement_id"], r["date"], r["reason"]) for r in first["exited"]] == [
+        (pid, "2027-01-15", "term_expired")]
+    assert ok(client.get(f"/placements/{pid}", headers=TOWNSHIP))["state"] == "exited"
+    second = ok(client.post("/scheduler/run", headers=ADMIN, json={"as_of": "2027-02-01"}))
+    assert second["exited"] == []
+    problem(client.post(f"/placements/{pid}/payments", headers=COUNTY,
+                        json={"date": "2027-02-05", "month": "2027-01"}), 409, "R-FLOW-1")

@@ -1,0 +1,185 @@
+"""R-EXIT-1 automatic terminations, R-EXIT-2 extensions and R-REV-1 reminders, on both stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from typing import Any
+
+import pytest
+from postledger.api.deps import Services
+from postledger.domain.actor import acting_as
+from postledger.domain.errors import StepNotAllowed
+from postledger.workflows.scheduler import Scheduler, SchedulerReport
+from postledger.workflows.settings import Settings
+
+from tests.scenario import ADMIN, SIGNED, County
+
+
+def run(services: Services, as_of: date) -> SchedulerReport:
+    with acting_as(ADMIN):
+        return Scheduler(services.ledger, services.read_model).run(as_of)
+
+
+def exits(report: SchedulerReport) -> dict[str, tuple[str, str]]:
+    return {row["placement_id"]: (row["date"], row["reason"]) for row in report.exited}
+
+
+@pytest.fixture
+def county(services: Services) -> County:
+    return County(services.ledger, headcount=20)
+
+
+def test_the_term_ends_on_the_agreements_last_day_and_only_once(
+    services: Services, county: County
+) -> None:
+    p = county.placement_in("active")  # onboarded 2024-01-15, agreement to 2027-01-15
+    before = run(services, date(2027, 1, 14))
+    assert before.exited == []
+    assert [r["ends_on"] for r in before.ending_soon] == ["2027-01-15"]
+
+    on_the_day = run(services, date(2027, 3, 1))
+    assert exits(on_the_day) == {str(p.id): ("2027-01-15", "term_expired")}
+    ended = county.get(p.id)
+    assert ended.state.value == "exited"
+    assert ended.exit == {"date": date(2027, 1, 15), "reason": "term_expired", "ground": None}
+    assert county.ledger.history(p.id)[-1].actor["role"] == "system"
+
+    again = run(services, date(2027, 3, 1))
+    assert again.exited == []
+    assert county.event_types(p.id).count("EndedAutomatically") == 1
+
+
+def test_the_age_limit_ends_the_agreement_on_the_65th_birthday(
+    services: Services, county: County
+) -> None:
+    p = county.placement_in("active", birth=date(1960, 3, 10))
+    assert run(services, date(2025, 3, 9)).exited == []
+    assert exits(run(services, date(2025, 6, 1))) == {str(p.id): ("2025-03-10", "age_limit")}
+
+
+def test_a_29_february_birthday_reaches_65_on_1_march(services: Services, county: County) -> None:
+    p = county.placement_in("active", birth=date(1960, 2, 29))
+    assert run(services, date(2025, 2, 28)).exited == []
+    assert exits(run(services, date(2025, 3, 1))) == {str(p.id): ("2025-03-01", "age_limit")}
+
+
+def test_the_county_age_limit_in_force_applies(services: Services, county: County) -> None:
+    p = county.placement_in("active", birth=date(1966, 5, 1))
+    with acting_as(ADMIN):
+        services.ledger.set_policy("520524", date(2024, 6, 1), {"age_max": 58})
+    assert exits(run(services, date(2024, 7, 1))) == {str(p.id): ("2024-05-01", "age_limit")}
+
+
+def test_an_extension_moves_the_term_but_not_the_age_limit(
+    services: Services, county: County
+) -> None:
+    young = county.placement_in("active", n=1)
+    old = county.placement_in("active", n=2, birth=date(1963, 6, 1))  # 65 on 2028-06-01
+    with acting_as(ADMIN):
+        for p in (young, old):
+            services.ledger.extend(p.id, date=date(2026, 12, 1), basis="disabled",
+                                   until=date(2030, 1, 15))
+    assert run(services, date(2027, 6, 1)).exited == []
+    assert exits(run(services, date(2028, 7, 1))) == {str(old.id): ("2028-06-01", "age_limit")}
+    assert exits(run(services, date(2030, 2, 1))) == {str(young.id): ("2030-01-15",
+                                                                        "term_expired")}
+
+
+def test_near_retirement_passes_the_age_limit_only_where_the_county_allows(
+    services: Services, county: County
+) -> None:
+    p = county.placement_in("active", birth=date(1963, 6, 1))
+    with acting_as(ADMIN):
+        services.ledger.extend(p.id, date=date(2026, 12, 1), basis="near_retirement",
+                               until=date(2029, 1, 15))
+        services.ledger.set_policy("520524", date(2028, 1, 1),
+                                   {"near_retirement_past_age_max": True})
+    assert run(services, date(2028, 7, 1)).exited == []
+    assert exits(run(services, date(2029, 2, 1))) == {str(p.id): ("2029-01-15", "term_expired")}
+
+
+def test_reviews_are_due_a_year_after_onboarding_or_the_last_review(
+    services: Services, county: County
+) -> None:
+    p = county.placement_in("active")
+    assert run(services, date(2025, 1, 14)).reviews_due == []
+    due = run(services, date(2025, 1, 20)).reviews_due
+    assert [(r["placement_id"], r["due_on"], r["overdue_days"]) for r in due] == [
+        (str(p.id), "2025-01-15", 5)]
+    with acting_as(ADMIN):
+        services.ledger.annual_review(p.id, date=date(2025, 1, 25), year=2024, passed=True,
+                                      worker_signed=True)
+    assert run(services, date(2026, 1, 24)).reviews_due == []
+    assert [r["due_on"] for r in run(services, date(2026, 1, 25)).reviews_due] == ["2026-01-25"]
+
+
+def test_no_pay_for_a_month_after_the_agreement_ended_even_before_the_run(
+    services: Services, county: County
+) -> None:
+    p = county.placement_in("active", birth=date(1960, 3, 10))  # 65 on 2025-03-10
+    with acting_as(ADMIN):
+        services.ledger.record_attendance(p.id, date=date(2025, 3, 31), month="2025-03",
+                                          days_worked=9, signatures=SIGNED)
+        services.ledger.pay(p.id, date=date(2025, 4, 5), month="2025-03", amount_fen=15_000)
+        with pytest.raises(StepNotAllowed) as refused:
+            services.ledger.record_attendance(p.id, date=date(2025, 4, 30), month="2025-04",
+                                              days_worked=20, signatures=SIGNED)
+    assert refused.value.rule == "R-EXIT-1"
+    run(services, date(2025, 5, 1))
+    with acting_as(ADMIN), pytest.raises(StepNotAllowed) as after_exit:
+        services.ledger.pay(p.id, date=date(2025, 5, 2), month="2025-03", amount_fen=None)
+    assert after_exit.value.rule == "R-FLOW-1"
+
+
+def test_a_run_that_crashes_midway_is_finished_by_the_next(
+    services: Services, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    placements = [county.placement_in("active", n=n) for n in range(1, 6)]
+    original = services.ledger.end_automatically
+    calls: list[Any] = []
+
+    def crash_on_third(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services.ledger, "end_automatically", crash_on_third)
+    with pytest.raises(RuntimeError, match="power cut"):
+        run(services, date(2027, 2, 1))
+    states = [county.get(p.id).state.value for p in placements]
+    assert sorted(states) == ["active", "active", "active", "exited", "exited"]
+    for p in placements:  # each either ended whole or untouched
+        ended = county.event_types(p.id).count("EndedAutomatically")
+        assert ended == (1 if county.get(p.id).state.value == "exited" else 0)
+
+    monkeypatch.setattr(services.ledger, "end_automatically", original)
+    finished = run(services, date(2027, 2, 1))
+    assert len(finished.exited) == 3
+    assert all(county.get(p.id).state.value == "exited" for p in placements)
+    assert all(county.event_types(p.id).count("EndedAutomatically") == 1 for p in placements)
+
+
+def test_two_runner_processes_at_once_end_each_placement_once(
+    services: Services, county: County, settings: Settings
+) -> None:
+    placements = [county.placement_in("active", n=n) for n in range(1, 9)]
+    env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url}
+    command = [sys.executable, "-c",
+               "import sys, json; from postledger.api.cli import main; "
+               "sys.exit(main(['scheduler', 'run', '--as-of', '2027-02-01']))"]
+    runners = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [r.communicate(timeout=120) for r in runners]
+    assert [r.returncode for r in runners] == [0, 0], outputs
+    ended_lines = [line for out, _ in outputs for line in out.splitlines()
+                   if line.startswith("exited")]
+    assert len(ended_lines) == len(placements)  # between them, each ended once
+    for p in placements:
+        assert county.get(p.id).state.value == "exited"
+        assert county.event_types(p.id).count("EndedAutomatically") == 1
+    assert json.dumps(run(services, date(2027, 2, 1)).exited) == "[]"
