@@ -12,6 +12,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+
 from postledger.api.deps import Services
 from postledger.api.main import create_app, open_services
 from postledger.workflows.settings import Settings

@@ -44,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "serve":
         import uvicorn
+
         from postledger.api.main import create_app
 
         if args.demo:

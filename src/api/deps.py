@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+
 from postledger.api.auth import actor_from_authorization
 from postledger.domain.actor import Actor, current_actor
 from postledger.projections.readmodel import ReadModel

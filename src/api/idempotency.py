@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from postledger.api.problems import problem
-from postledger.projections.readmodel import idempotency_keys, utcnow
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
+
+from postledger.api.problems import problem
+from postledger.projections.readmodel import idempotency_keys, utcnow
 
 HEADER = "idempotency-key"
 

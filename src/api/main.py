@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+
 from postledger.api import problems
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from postledger.api.auth import Unauthenticated
 from postledger.domain.errors import (
     Forbidden,
@@ -18,7 +20,6 @@ from postledger.domain.errors import (
     StepNotAllowed,
 )
 from postledger.workflows.application import ConcurrentChange
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from postledger.domain.placement import Placement
 from postledger.domain.post import Post
 from postledger.workflows.application import HistoryEntry
 from postledger.workflows.placement_flow import allowed_steps
-from pydantic import BaseModel, ConfigDict, Field
 
 Day = date  # for fields declared after a field called ``date``
 

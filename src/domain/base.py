@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
 from postledger.domain.actor import actor_dict
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
+
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import LimitReached
 

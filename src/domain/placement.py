@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
+
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.policy import PolicyTerms

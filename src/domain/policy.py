@@ -12,6 +12,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
+
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput
 

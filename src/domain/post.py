@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
+
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, LimitReached
 

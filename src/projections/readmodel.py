@@ -15,10 +15,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from postledger.domain.placement import Placement
-from postledger.domain.post import Post
-from postledger.workflows.application import PostLedger
-from postledger.workflows.settings import Settings
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -41,6 +37,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+
+from postledger.domain.placement import Placement
+from postledger.domain.post import Post
+from postledger.workflows.application import PostLedger
+from postledger.workflows.settings import Settings
 
 metadata = MetaData()
 

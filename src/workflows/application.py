@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import NotFound, PostLedgerError
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+
 from postledger.api.deps import Services
 from postledger.api.main import open_services
 from postledger.domain.actor import acting_as
@@ -18,7 +19,6 @@ from postledger.domain.placement import Placement
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.settings import Settings
-
 from tests.scenario import ADMIN, SIGNED, County, person
 
 

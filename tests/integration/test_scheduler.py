@@ -10,12 +10,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import StepNotAllowed
 from postledger.workflows.scheduler import Scheduler, SchedulerReport
 from postledger.workflows.settings import Settings
-
 from tests.scenario import ADMIN, SIGNED, County
 
 

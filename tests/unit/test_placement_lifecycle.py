@@ -9,10 +9,10 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import InvalidInput, LimitReached, PostLedgerError, StepNotAllowed
 from postledger.domain.resident_id import ResidentId
-
 from tests.scenario import ADMIN, CLERK, SIGNED, County, person
 
 

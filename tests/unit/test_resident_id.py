@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from postledger.domain.errors import InvalidInput
 from postledger.domain.resident_id import ResidentId, age_on, birthday_at_age
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+
 from postledger.api.deps import Services, get_services
 
 router = APIRouter(tags=["service"])

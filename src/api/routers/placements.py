@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, status
+
 from postledger.api.deps import CurrentActor, Ledger, ReadModels
 from postledger.api.schemas import (
     AnnualReviewIn,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter
+
 from postledger.api.deps import CurrentActor, Ledger
 from postledger.api.schemas import PolicyPublic, PolicyPut
 from postledger.workflows.permissions import authorize_read

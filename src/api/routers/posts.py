@@ -3,6 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
+
 from postledger.api.deps import CurrentActor, Ledger, ReadModels
 from postledger.api.schemas import NoticeCreate, PostCreate, PostPublic
 

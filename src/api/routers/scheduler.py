@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
+
 from postledger.api.deps import CurrentActor, Ledger, ReadModels
 from postledger.api.schemas import Strict
 from postledger.workflows.scheduler import Scheduler
