@@ -29,10 +29,7 @@ SIGNED = {"secretary": "罗书记", "member": "潘委员", "worker": "本人"}
 
 def bench(store: str, count: int) -> None:
     schema = f"bench_{uuid4().hex[:8]}"
-    if store == "sqlite":
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    else:
-        url = f"{PG}?schema={schema}"
+    url = f"sqlite:///{tempfile.mkdtemp()}/bench.db" if store == "sqlite" else f"{PG}?schema={schema}"
     services = open_services(Settings(database_url=url))
     ledger = services.ledger
     try:
