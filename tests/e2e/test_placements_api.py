@@ -259,3 +259,28 @@ def test_the_scheduler_ends_expired_agreements_once_over_http(client: TestClient
     assert second["exited"] == []
     problem(client.post(f"/placements/{pid}/payments", headers=COUNTY,
                         json={"date": "2027-02-05", "month": "2027-01"}), 409, "R-FLOW-1")
+
+
+def test_concurrent_requests_for_one_step_give_one_200_and_409s(client: TestClient) -> None:
+    import threading
+
+    pid = an_application(client, a_post(client))
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def review() -> None:
+        barrier.wait()
+        response = client.post(f"/placements/{pid}/village-review", headers=VILLAGE,
+                               json={"date": "2024-01-06", "approve": True})
+        statuses.append(response.status_code)
+        if response.status_code == 409:
+            assert response.json()["status"] == 409
+
+    threads = [threading.Thread(target=review) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409, 409, 409]
+    history = ok(client.get(f"/placements/{pid}/history", headers=VILLAGE))
+    assert [h["type"] for h in history] == ["Applied", "VillageReviewed"]
