@@ -330,8 +330,8 @@ class PostLedger(Application[UUID]):
         post = self._get(Post, placement.post_id, "post")
         post.release_seat(date=day, placement_id=placement.id)
         touched.append(post)
-        if placement.category == "edge":
-            quota = self._edge_quota(placement.county, placement.township)
+        quota = self._get_or_none(edge_quota_id(placement.county, placement.township))
+        if isinstance(quota, EdgeQuota) and placement.id in quota.holders:
             quota.release(date=day, placement_id=placement.id)
             touched.append(quota)
         return touched

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 
@@ -35,4 +36,5 @@ def get_policy(
     county: str, actor: CurrentActor, ledger: Ledger, as_of: date | None = None
 ) -> PolicyPublic:
     authorize_read(county)
-    return _public(ledger, county, as_of or date.today())
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the business time zone
+    return _public(ledger, county, as_of or today)
