@@ -75,8 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"\rrebuilding read models: {done} events", end="", file=sys.stderr,
                       flush=True)
 
+            from postledger.projections.claims_readmodel import ClaimsReadModel
+
             total = services.read_model.rebuild(services.ledger, progress)
-            print(f"\npostledger: read models rebuilt from {total} events")
+            claims = ClaimsReadModel(services.read_model.engine).rebuild(services.ledger)
+            print(f"\npostledger: read models rebuilt from {total} placement and post events "
+                  f"and {claims} claim events")
             return 0
     finally:
         services.close()

@@ -10,16 +10,19 @@ from fastapi import FastAPI
 from postledger.api import problems
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import health, placements, policies, posts, scheduler
+from postledger.api.routers import claims, health, placements, policies, posts, scheduler
+from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.projections.readmodel import ReadModel, open_engine
-from postledger.workflows.application import open_application
+from postledger.workflows.application import open_application, schema_lock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
 from postledger.workflows.settings import Settings
 
 
 def open_services(settings: Settings) -> Services:
-    ledger = open_application(settings)
-    read_model = ReadModel(open_engine(settings))
+    with schema_lock(settings):
+        ledger = open_application(settings)
+        read_model = ReadModel(open_engine(settings))
+        ClaimsReadModel(read_model.engine)  # creates its table while the lock is held
     return Services(settings=settings, ledger=ledger, read_model=read_model)
 
 
@@ -57,6 +60,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
-    for module in (health, policies, posts, placements, scheduler):
+    for module in (health, policies, posts, placements, scheduler, claims):
         app.include_router(module.router)
     return app

@@ -62,9 +62,10 @@ def problem(
 def _domain_error(exc: PostLedgerError) -> JSONResponse:
     status = STATUS_BY_ERROR[type(exc)]
     extra: dict[str, Any] = {}
-    state = getattr(exc, "state", None)
-    if state is not None:
-        extra["state"] = state
+    for name in ("state", "fact"):  # the subject's state (409); the input fact at fault (422)
+        value = getattr(exc, name, None)
+        if value is not None:
+            extra[name] = value
     return problem(
         status, HTTPStatus(status).phrase, exc.detail, rule=exc.rule,
         slug=TYPE_SLUG[type(exc)], **extra,

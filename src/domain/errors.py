@@ -16,7 +16,11 @@ class PostLedgerError(Exception):
 
 
 class InvalidInput(PostLedgerError):
-    """The command's own data breaks a rule (422)."""
+    """The command's own data breaks a rule (422); ``fact`` is the path of the input at fault."""
+
+    def __init__(self, detail: str, rule: str | None = None, fact: str | None = None) -> None:
+        super().__init__(detail, rule)
+        self.fact = fact
 
 
 class StepNotAllowed(PostLedgerError):

@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
+from postledger.domain.dates import add_years, parse_month
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.policy import PolicyTerms
 from postledger.domain.post import Post, jurisdiction_path
@@ -44,26 +45,6 @@ DISMISSAL_GROUNDS = {
 
 
 Day = date  # for annotations inside methods whose parameter is called ``date``
-
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later; 29 February becomes 1 March in a common year."""
-    return birthday_at_age(day, years)
-
-
-def parse_month(month: str) -> date:
-    """First day of a ``YYYY-MM`` month."""
-    try:
-        year_text, month_text = month.split("-")
-        if len(year_text) != 4 or len(month_text) != 2:
-            raise ValueError(month)
-        return date(int(year_text), int(month_text), 1)
-    except ValueError:
-        raise InvalidInput(f"month must be YYYY-MM, got {month!r}") from None
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 class Placement(LedgerAggregate):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from postledger.domain.dates import add_years
 from postledger.domain.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -19,10 +20,7 @@ def age_on(birth: date, day: date) -> int:
 
 def birthday_at_age(birth: date, years: int) -> date:
     """The day on which a person born on ``birth`` reaches ``years`` of age."""
-    try:
-        return birth.replace(year=birth.year + years)
-    except ValueError:  # 29 February in a common year: the age is reached on 1 March
-        return date(birth.year + years, 3, 1)
+    return add_years(birth, years)
 
 
 @dataclass(frozen=True)

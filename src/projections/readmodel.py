@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -133,25 +134,36 @@ def open_engine(settings: Settings) -> Engine:
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
 
 
-class ReadModel:
+class LogFollower:
+    """Follows the notification log for the events of ``watched`` aggregates and keeps
+    ``tables`` up to date, tracking its position in ``rm_tracking`` under ``projection``."""
+
+    projection: str
+    tables: tuple[Table, ...]
+    watched: tuple[type[Any], ...]
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
-        metadata.create_all(engine)
+        metadata.create_all(engine, tables=[tracking])
+        for table in self.tables:
+            table.create(engine, checkfirst=True)
         self._ensure_tracking()
+
+    def project(self, conn: Any, aggregate: Any) -> None:
+        raise NotImplementedError
 
     def _ensure_tracking(self) -> None:
         try:
             with self.engine.begin() as conn:
                 found = conn.execute(
-                    select(tracking.c.position).where(tracking.c.projection == PROJECTION)
+                    select(tracking.c.position).where(tracking.c.projection == self.projection)
                 ).first()
                 if found is None:
-                    conn.execute(insert(tracking).values(projection=PROJECTION, position=0))
+                    conn.execute(insert(tracking).values(projection=self.projection, position=0))
         except IntegrityError:
             pass  # another process inserted it first
 
-    # ------------------------------------------------------------------ following the log
     def catch_up(
         self, app: PostLedger, progress: Callable[[int], None] | None = None
     ) -> int:
@@ -172,20 +184,20 @@ class ReadModel:
             # does the same. Whoever waits then reads the position the other one left.
             position = conn.execute(
                 select(tracking.c.position)
-                .where(tracking.c.projection == PROJECTION)
+                .where(tracking.c.projection == self.projection)
                 .with_for_update()
             ).scalar_one()
             notes = app.recorder.select_notifications(
-                start=position + 1, limit=BATCH, topics=_watched_topics()
+                start=position + 1, limit=BATCH, topics=watched_topics(self.watched)
             )
             if not notes:
                 return None
-            ids = {UUID(str(n.originator_id)) for n in notes}
-            for aggregate_id in ids:
-                self._project(conn, app.repository.get(aggregate_id))
+            for aggregate_id in {UUID(str(n.originator_id)) for n in notes}:
+                self.project(conn, app.repository.get(aggregate_id))
             moved = conn.execute(
                 update(tracking)
-                .where(and_(tracking.c.projection == PROJECTION, tracking.c.position == position))
+                .where(and_(tracking.c.projection == self.projection,
+                            tracking.c.position == position))
                 .values(position=notes[-1].id)
             ).rowcount
             if moved != 1:  # another process applied this batch first: drop ours
@@ -195,21 +207,34 @@ class ReadModel:
 
     def rebuild(self, app: PostLedger, progress: Callable[[int], None] | None = None) -> int:
         with self.engine.begin() as conn:
-            conn.execute(delete(placements))
-            conn.execute(delete(posts))
-            conn.execute(update(tracking).where(tracking.c.projection == PROJECTION)
+            for table in self.tables:
+                conn.execute(delete(table))
+            conn.execute(update(tracking).where(tracking.c.projection == self.projection)
                          .values(position=0))
         return self.catch_up(app, progress)
 
-    def _project(self, conn: Any, aggregate: Any) -> None:
+    @staticmethod
+    def replace_row(conn: Any, table: Table, row: dict[str, Any]) -> None:
+        conn.execute(delete(table).where(table.c.id == row["id"]))
+        conn.execute(insert(table).values(**row))
+
+
+class ReadModel(LogFollower):
+    """Placements and posts, for the lists of API.md and the scheduler."""
+
+    projection = PROJECTION
+    tables = (posts, placements)
+    watched = (Post, Placement)
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        metadata.create_all(engine)  # idempotency keys live beside the read models
+
+    def project(self, conn: Any, aggregate: Any) -> None:
         if isinstance(aggregate, Placement):
-            row = placement_row(aggregate)
-            conn.execute(delete(placements).where(placements.c.id == row["id"]))
-            conn.execute(insert(placements).values(**row))
+            self.replace_row(conn, placements, placement_row(aggregate))
         elif isinstance(aggregate, Post):
-            row = post_row(aggregate)
-            conn.execute(delete(posts).where(posts.c.id == row["id"]))
-            conn.execute(insert(posts).values(**row))
+            self.replace_row(conn, posts, post_row(aggregate))
 
     # ------------------------------------------------------------------ queries
     def list_placements(
@@ -223,7 +248,7 @@ class ReadModel:
         limit: int = 1000,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
-        query = select(placements).where(_inside(placements.c.path, within))
+        query = select(placements).where(inside(placements.c.path, within))
         if county:
             query = query.where(placements.c.county == county)
         if township:
@@ -238,7 +263,7 @@ class ReadModel:
 
     def active_placement_ids(self, *, within: str) -> list[UUID]:
         query = select(placements.c.id).where(
-            and_(placements.c.state == "active", _inside(placements.c.path, within))
+            and_(placements.c.state == "active", inside(placements.c.path, within))
         )
         with self.engine.connect() as conn:
             return [UUID(r[0]) for r in conn.execute(query)]
@@ -251,7 +276,7 @@ class ReadModel:
         township: str | None = None,
         kind: str | None = None,
     ) -> list[dict[str, Any]]:
-        query = select(posts).where(_inside(posts.c.path, within))
+        query = select(posts).where(inside(posts.c.path, within))
         if county:
             query = query.where(posts.c.county == county)
         if township:
@@ -262,18 +287,17 @@ class ReadModel:
             return [dict(r._mapping) for r in conn.execute(query.order_by(posts.c.title))]
 
 
-def _watched_topics() -> Sequence[str]:
-    from eventsourcing.utils import get_topic
-
+def watched_topics(classes: Sequence[type[Any]]) -> list[str]:
+    """The topics of every event class of the given aggregate classes."""
     topics: list[str] = []
-    for cls in (Post, Placement):
+    for cls in classes:
         for value in vars(cls).values():
             if isinstance(value, type) and issubclass(value, cls.Event) and value is not cls.Event:
                 topics.append(get_topic(value))
     return topics
 
 
-def _inside(column: Any, within: str) -> Any:
+def inside(column: Any, within: str) -> Any:
     if within in ("", "*"):
         return column.isnot(None)
     return or_(column == within, column.like(f"{within}/%"))

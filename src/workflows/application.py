@@ -9,6 +9,7 @@ uniqueness or capacity rule: the store commits one and refuses the other (Concur
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
@@ -19,9 +20,10 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from postledger.domain.base import LedgerAggregate
+from postledger.domain.dates import parse_month
 from postledger.domain.errors import NotFound, PostLedgerError
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
-from postledger.domain.placement import Placement, parse_month
+from postledger.domain.placement import Placement
 from postledger.domain.policy import Policy, PolicyTerms, policy_id, terms_as_of
 from postledger.domain.post import Post
 from postledger.workflows.permissions import authorize, authorize_read
@@ -375,12 +377,16 @@ def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
 
 
 def open_application(settings: Settings) -> PostLedger:
-    if settings.store == "postgresql" and settings.postgres_schema:
-        _ensure_schema(settings)
     return PostLedger(env=settings.eventsourcing_env())
 
 
-def _ensure_schema(settings: Settings) -> None:
+@contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    """Hold while creating tables. Two processes creating the same PostgreSQL tables at once
+    fail with "tuple concurrently updated"; an advisory lock makes the second one wait."""
+    if settings.store != "postgresql":
+        yield
+        return
     import psycopg
 
     env = settings.eventsourcing_env()
@@ -392,5 +398,11 @@ def _ensure_schema(settings: Settings) -> None:
         password=env["POSTGRES_PASSWORD"] or None,
         autocommit=True,
     ) as conn:
-        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.postgres_schema}"')
+        conn.execute("SELECT pg_advisory_lock(hashtext('postledger:schema'))")
+        try:
+            if settings.postgres_schema:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.postgres_schema}"')
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext('postledger:schema'))")
 

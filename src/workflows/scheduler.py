@@ -24,6 +24,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from postledger.domain.actor import Actor, acting_as, current_actor
+from postledger.domain.dates import add_months
 from postledger.domain.errors import StepNotAllowed
 from postledger.domain.placement import Placement
 from postledger.projections.readmodel import ReadModel
@@ -47,17 +48,6 @@ def review_due_on(placement: Placement) -> date | None:
     """R-REV-1: a year after onboarding or after the latest annual review."""
     base = placement.last_review_on or placement.onboarded_on
     return None if base is None else add_months(base, 12)
-
-
-def add_months(day: date, months: int) -> date:
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class Scheduler:

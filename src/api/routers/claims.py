@@ -1,0 +1,168 @@
+"""The Subsidy claims part of API.md: submission, review, payment, clawback, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, Field
+
+from postledger.api.deps import CurrentActor, Services, get_services
+from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
+from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.projections.claims_readmodel import ClaimsReadModel
+from postledger.workflows.claims import ClaimsService
+
+router = APIRouter(prefix="/claims", tags=["claims"])
+
+
+# ---------------------------------------------------------------- dependencies
+def get_claims(
+    request: Request, services: Annotated[Services, Depends(get_services)]
+) -> ClaimsService:
+    cached = getattr(request.app.state, "claims_service", None)
+    if not isinstance(cached, ClaimsService) or cached.ledger is not services.ledger:
+        cached = ClaimsService(services.ledger)
+        request.app.state.claims_service = cached
+    return cached
+
+
+def get_claims_read_model(
+    request: Request, services: Annotated[Services, Depends(get_services)]
+) -> ClaimsReadModel:
+    engine = services.read_model.engine
+    cached = getattr(request.app.state, "claims_read_model", None)
+    if not isinstance(cached, ClaimsReadModel) or cached.engine is not engine:
+        cached = ClaimsReadModel(engine)
+        request.app.state.claims_read_model = cached
+    return cached
+
+
+Claims = Annotated[ClaimsService, Depends(get_claims)]
+ClaimsRead = Annotated[ClaimsReadModel, Depends(get_claims_read_model)]
+
+
+# ---------------------------------------------------------------- shapes
+class ClaimCreate(Strict):
+    type: str
+    county: str
+    date: date
+    claimant: dict[str, Any]
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class ClawbackIn(Dated):
+    reason: str
+    amount_fen: int
+
+
+class ClaimPublic(BaseModel):
+    id: UUID
+    type: str
+    rule: str
+    county: str
+    township: str | None
+    state: str
+    amount_fen: int
+    claimant: dict[str, Any]
+    facts: dict[str, Any]
+    breakdown: list[dict[str, Any]]
+    table: dict[str, Any]
+    submitted_on: date
+    submitted_by: dict[str, str]
+    review: dict[str, Any] | None
+    payment: dict[str, Any] | None
+    clawbacks: list[dict[str, Any]]
+    paid_fen: int
+    clawed_back_fen: int
+    withdrawn_on: date | None
+    version: int
+    allowed_steps: list[str]
+
+    @classmethod
+    def of(cls, c: SubsidyClaim) -> ClaimPublic:
+        return cls(
+            id=c.id, type=c.claim_type, rule=c.rule, county=c.county, township=c.township,
+            state=c.state.value, amount_fen=c.amount_fen, claimant=c.claimant, facts=c.facts,
+            breakdown=c.breakdown, table=c.table, submitted_on=c.submitted_on,
+            submitted_by=c.submitted_by, review=c.review, payment=c.payment,
+            clawbacks=c.clawbacks, paid_fen=c.paid_fen, clawed_back_fen=c.clawed_back_fen,
+            withdrawn_on=c.withdrawn_on, version=c.version, allowed_steps=c.allowed_steps,
+        )
+
+
+class ClaimSummary(BaseModel):
+    id: UUID
+    type: str
+    county: str
+    township: str | None
+    state: str
+    claimant_name: str
+    amount_fen: int
+    paid_fen: int
+    clawed_back_fen: int
+    submitted_on: date
+
+
+# ---------------------------------------------------------------- endpoints
+@router.post("", status_code=status.HTTP_201_CREATED)
+def submit(body: ClaimCreate, actor: CurrentActor, claims: Claims) -> ClaimPublic:
+    """201 with the computed amount, or 422 naming the rule broken and the ``fact`` at fault."""
+    claim = claims.submit(
+        claim_type=body.type, county=body.county, date=body.date,
+        claimant=body.claimant, facts=body.facts,
+    )
+    return ClaimPublic.of(claim)
+
+
+@router.get("")
+def list_claims(
+    actor: CurrentActor,
+    claims: Claims,
+    read_model: ClaimsRead,
+    county: str | None = None,
+    type: str | None = None,
+    state: str | None = None,
+) -> list[ClaimSummary]:
+    read_model.catch_up(claims.ledger)
+    rows = read_model.list_claims(
+        within=actor.jurisdiction, county=county, claim_type=type, state=state
+    )
+    return [ClaimSummary(**row) for row in rows]
+
+
+@router.get("/{claim_id}")
+def get_claim(claim_id: UUID, actor: CurrentActor, claims: Claims) -> ClaimPublic:
+    return ClaimPublic.of(claims.get(claim_id))
+
+
+@router.get("/{claim_id}/history")
+def history(claim_id: UUID, actor: CurrentActor, claims: Claims) -> list[HistoryPublic]:
+    return [HistoryPublic.of(e) for e in claims.history(claim_id)]
+
+
+@router.post("/{claim_id}/review")
+def review(claim_id: UUID, body: ReviewIn, actor: CurrentActor, claims: Claims) -> ClaimPublic:
+    return ClaimPublic.of(
+        claims.review(claim_id, date=body.date, approve=body.approve, reason=body.reason)
+    )
+
+
+@router.post("/{claim_id}/payment")
+def payment(claim_id: UUID, body: Dated, actor: CurrentActor, claims: Claims) -> ClaimPublic:
+    return ClaimPublic.of(claims.pay(claim_id, date=body.date))
+
+
+@router.post("/{claim_id}/clawback")
+def clawback(claim_id: UUID, body: ClawbackIn, actor: CurrentActor, claims: Claims) -> ClaimPublic:
+    return ClaimPublic.of(
+        claims.claw_back(claim_id, date=body.date, amount_fen=body.amount_fen, reason=body.reason)
+    )
+
+
+@router.post("/{claim_id}/withdrawal")
+def withdrawal(claim_id: UUID, body: Dated, actor: CurrentActor, claims: Claims) -> ClaimPublic:
+    return ClaimPublic.of(claims.withdraw(claim_id, date=body.date))
+

@@ -1,0 +1,178 @@
+"""Limits that span subsidy claims (RULES.md §6), one ``ClaimLimit`` aggregate per key.
+
+A key names what is limited: ``transport/<resident id>/<year>`` (once a year),
+``workshop/<county>/<workshop id>`` (50 000 yuan in all), ``social_insurance/<resident id>``
+(36 months in all, never one month twice), … Its id is ``uuid5`` of the key, and it is saved in
+the same ``save()`` as the claim whose **approval** it records: two concurrent approvals that
+both pass a limit write the same version of it, and the store commits only one (the other
+gets ``ConcurrentChange``); an approval that comes after sees the first one recorded and is
+refused with ``LimitReached`` naming the claim type's rule.
+
+Only approvals are recorded (what the rules count is "what was already approved"), so a
+rejected or withdrawn claim never holds a limit and nothing has to be released. A clawback does
+not give the limit back: money recovered for a false claim does not entitle anyone to claim
+again. Submission runs the same check against what was approved so far, so a claim that could
+never be approved is refused at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from postledger.domain.base import LedgerAggregate
+from postledger.domain.dates import month_index
+from postledger.domain.errors import LimitReached
+
+
+def claim_limit_id(key: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"postledger:claim-limit:{key}")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return date(day.year - years, 2, 28)
+
+
+class ClaimLimit(LedgerAggregate):
+    """What has been approved under one limit key, claim by claim."""
+
+    TOPIC = "postledger:claim_limit"
+
+    @staticmethod
+    def create_id(key: str) -> UUID:
+        return claim_limit_id(key)
+
+    @event("Created", topic="postledger:claim_limit:created")
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.entries: list[dict[str, Any]] = []
+        # R-SUB-SOCIAL: the first approval decides whether the person is subsidised up to
+        # retirement (fewer than `near_retirement_years` from it then) or for `max_months`.
+        self.first_approved_on: date | None = None
+        self.until_retirement = False
+
+    # ------------------------------------------------------------------ what is held
+    @property
+    def claim_ids(self) -> list[str]:
+        return [str(e["claim_id"]) for e in self.entries]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(int(e["amount_fen"]) for e in self.entries)
+
+    @property
+    def months(self) -> set[str]:
+        return {m for e in self.entries for m in e.get("months", [])}
+
+    def remaining_fen(self, cap_fen: int) -> int:
+        return max(0, cap_fen - self.total_fen)
+
+    # ------------------------------------------------------------------ the checks
+    def check(
+        self, *, limit: dict[str, Any], claim_id: UUID, amount_fen: int, on: date, rule: str
+    ) -> None:
+        """Refuse (LimitReached, ``rule``) when approving this claim would pass the limit.
+
+        ``on`` is the day of the approval (at submission: the claim's date, as a forecast).
+        """
+        if str(claim_id) in self.claim_ids:
+            return
+        kind = limit["kind"]
+        if kind == "count":
+            allowed = int(limit["max"])
+            if len(self.entries) >= allowed:
+                raise LimitReached(
+                    f"{limit['what']}: {len(self.entries)} of {allowed} already approved "
+                    f"(claim {', '.join(self.claim_ids)})",
+                    rule=rule,
+                )
+        elif kind == "cap":
+            cap = int(limit["cap_fen"])
+            if self.total_fen + amount_fen > cap:
+                raise LimitReached(
+                    f"{limit['what']}: {self.total_fen} fen of the {cap} fen cap already "
+                    f"approved; {amount_fen} fen more would pass it "
+                    f"(remaining {self.remaining_fen(cap)} fen)",
+                    rule=rule,
+                )
+        elif kind == "months":
+            self._check_months(limit, on=on, rule=rule)
+        else:  # pragma: no cover - limits are built by the calculators
+            raise AssertionError(f"unknown limit kind {kind}")
+
+    def _check_months(self, limit: dict[str, Any], *, on: date, rule: str) -> None:
+        new = set(limit["months"])
+        twice = sorted(new & self.months)
+        if twice:
+            raise LimitReached(
+                f"{limit['what']}: already subsidised for {', '.join(twice)}; the same person "
+                "is not subsidised twice for one month",
+                rule=rule,
+            )
+        every = sorted(self.months | new, key=month_index)
+        if self.until_retirement_from(limit, on):
+            last_allowed = str(limit["retirement_month"])
+            late = [m for m in every if month_index(m) > month_index(last_allowed)]
+            if late:
+                raise LimitReached(
+                    f"{limit['what']}: subsidised up to retirement ({last_allowed}); "
+                    f"{', '.join(late)} come after it",
+                    rule=rule,
+                )
+            return
+        cap = int(limit["max_months"])
+        span = month_index(every[-1]) - month_index(every[0]) + 1
+        if span > cap:
+            raise LimitReached(
+                f"{limit['what']}: the months subsidised would run from {every[0]} to "
+                f"{every[-1]}, {span} months; at most {cap} in all",
+                rule=rule,
+            )
+
+    def until_retirement_from(self, limit: dict[str, Any], on: date) -> bool:
+        """R-SUB-SOCIAL: decided at the first approval, kept for every later claim."""
+        if self.first_approved_on is not None:
+            return self.until_retirement
+        retirement_on = limit.get("retirement_on")
+        if not retirement_on:
+            return False
+        retires = date.fromisoformat(str(retirement_on))
+        return _years_before(retires, int(limit["near_retirement_years"])) < on
+
+    # ------------------------------------------------------------------ recording
+    def record(
+        self, *, date: date, claim_id: UUID, amount_fen: int, limit: dict[str, Any], rule: str
+    ) -> None:
+        """Check, then record an approval under this limit (idempotent per claim)."""
+        if str(claim_id) in self.claim_ids:
+            return
+        self.check(limit=limit, claim_id=claim_id, amount_fen=amount_fen, on=date, rule=rule)
+        months = sorted(limit.get("months", []), key=month_index)
+        until_retirement = (
+            self.until_retirement_from(limit, date) if limit["kind"] == "months" else False
+        )
+        self._approval_recorded(
+            date=date,
+            claim_id=str(claim_id),
+            amount_fen=amount_fen,
+            months=months,
+            until_retirement=until_retirement,
+        )
+
+    @event("ApprovalRecorded", topic="postledger:claim_limit:approval_recorded")
+    def _approval_recorded(
+        self, date: date, claim_id: str, amount_fen: int, months: list[str],
+        until_retirement: bool,
+    ) -> None:
+        if self.first_approved_on is None:
+            self.first_approved_on = date
+            self.until_retirement = until_retirement
+        self.entries.append(
+            {"claim_id": claim_id, "date": date, "amount_fen": amount_fen, "months": months}
+        )

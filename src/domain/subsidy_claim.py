@@ -1,0 +1,798 @@
+"""One-off subsidy claims (RULES.md §6): computed from the county's table, reviewed, paid,
+clawed back.
+
+``calculate`` turns a claim's type, date, claimant and facts into an amount in fen, the facts as
+understood, a breakdown, and the cross-claim limits the claim falls under; it refuses any
+broken condition with ``InvalidInput`` naming the type's rule and the fact that failed (the
+exception carries it as ``fact``; the detail begins with it too). Each type's numbers come from
+``table`` (src/domain/subsidy_policy.py), never from code.
+
+``SubsidyClaim`` is the aggregate. Its commands check the step against the claim flow
+(src/workflows/claim_flow.py) and the rules, then call a private ``@event`` method that only
+records.
+
+Rounding (R-SUB-SOCIAL): each month's subsidy is ``premiums_paid_fen × 2 // 3`` — floored to the
+fen, month by month — and the claim's amount is the sum of the months.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import event
+
+from postledger.domain.actor import Actor
+from postledger.domain.base import LedgerAggregate
+from postledger.domain.claim_indexes import ClaimLimit
+from postledger.domain.dates import add_months, month_index, month_of
+from postledger.domain.errors import Forbidden, InvalidInput, StepNotAllowed
+from postledger.domain.post import jurisdiction_path
+from postledger.domain.resident_id import ResidentId, birthday_at_age
+from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE
+from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
+
+CLAIMANT_KINDS = ("person", "organisation")
+
+
+def refused(rule: str | None, fact: str, message: str) -> InvalidInput:
+    """A 422 naming the rule broken and the fact that failed (``exc.fact``)."""
+    return InvalidInput(f"{fact}: {message}", rule=rule, fact=fact)
+
+
+# ---------------------------------------------------------------------- reading facts
+class _Facts:
+    """Reads typed values out of a JSON object, refusing with the rule and the fact's path."""
+
+    def __init__(self, raw: Any, rule: str, prefix: str = "") -> None:
+        if not isinstance(raw, dict):
+            raise refused(rule, prefix.rstrip(".") or "facts", "must be an object")
+        self.raw: dict[str, Any] = raw
+        self.rule = rule
+        self.prefix = prefix
+
+    def path(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def refuse(self, name: str, message: str) -> InvalidInput:
+        return refused(self.rule, self.path(name), message)
+
+    def _present(self, name: str) -> Any:
+        if name not in self.raw or self.raw[name] is None:
+            raise self.refuse(name, "is required")
+        return self.raw[name]
+
+    def whole(self, name: str, minimum: int = 0) -> int:
+        value = self._present(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.refuse(name, f"must be a whole number, got {value!r}")
+        if value < minimum:
+            raise self.refuse(name, f"must be at least {minimum}, got {value}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self._present(name)
+        if not isinstance(value, bool):
+            raise self.refuse(name, f"must be true or false, got {value!r}")
+        return value
+
+    def text(self, name: str) -> str:
+        value = self._present(name)
+        if not isinstance(value, str) or not value.strip():
+            raise self.refuse(name, "must be a non-empty text")
+        return value.strip()
+
+    def optional_text(self, name: str) -> str | None:
+        if self.raw.get(name) is None:
+            return None
+        return self.text(name)
+
+    def choice(self, name: str, options: Sequence[str]) -> str:
+        value = self._present(name)
+        if value not in options:
+            raise self.refuse(name, f"must be one of {', '.join(options)}, got {value!r}")
+        return str(value)
+
+    def day(self, name: str) -> date:
+        value = self._present(name)
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.refuse(name, f"must be a date YYYY-MM-DD, got {value!r}") from None
+
+    def month(self, name: str) -> str:
+        value = self._present(name)
+        text = str(value)
+        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() or not (
+            1 <= int(text[5:]) <= 12
+        ):
+            raise self.refuse(name, f"must be a month YYYY-MM, got {value!r}")
+        return text
+
+    def resident_id(self, name: str) -> ResidentId:
+        value = self._present(name)
+        try:
+            return ResidentId.parse(str(value))
+        except InvalidInput as exc:  # R-ELIG-2, reported under the claim type's rule
+            raise self.refuse(name, exc.detail) from None
+
+    def items(self, name: str) -> list[_Facts]:
+        value = self._present(name)
+        if not isinstance(value, list) or not value:
+            raise self.refuse(name, "must be a non-empty list")
+        return [_Facts(item, self.rule, f"{self.path(name)}[{i}].") for i, item in enumerate(value)]
+
+    def object(self, name: str) -> _Facts:
+        return _Facts(self._present(name), self.rule, f"{self.path(name)}.")
+
+    def require(self, condition: bool, name: str, message: str) -> None:
+        if not condition:
+            raise self.refuse(name, message)
+
+
+# ---------------------------------------------------------------------- the calculation
+@dataclass
+class Computed:
+    amount_fen: int
+    facts: dict[str, Any]
+    breakdown: list[dict[str, Any]] = field(default_factory=list)
+    limits: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Claimant:
+    kind: str
+    name: str
+    resident_id: str | None
+    category: str | None
+    township: str | None
+    village: str | None
+    credit_code: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+    @property
+    def key(self) -> str:
+        """Who the claimant is, for limits: the resident id, else the organisation."""
+        if self.resident_id:
+            return self.resident_id
+        return f"org:{self.credit_code or self.name}"
+
+
+def parse_claimant(raw: Any, rule: str) -> Claimant:
+    c = _Facts(raw, rule, "claimant.")
+    resident = c.resident_id("resident_id").value if c.raw.get("resident_id") else None
+    kind = c.raw.get("kind") or ("person" if resident else "organisation")
+    if kind not in CLAIMANT_KINDS:
+        raise c.refuse("kind", f"must be one of {', '.join(CLAIMANT_KINDS)}, got {kind!r}")
+    if kind == "person" and resident is None:
+        raise c.refuse("resident_id", "a person claims with their resident id")
+    township = c.optional_text("township")
+    village = c.optional_text("village")
+    for name, value in (("township", township), ("village", village)):
+        if value is not None and "/" in value:
+            raise c.refuse(name, "must be a name without '/'")
+    if village is not None and township is None:
+        raise c.refuse("township", "a claimant who names a village names its township too")
+    category = c.raw.get("category")
+    return Claimant(
+        kind=kind,
+        name=c.text("name"),
+        resident_id=resident,
+        category=str(category) if category is not None else None,
+        township=township,
+        village=village,
+        credit_code=c.optional_text("credit_code"),
+    )
+
+
+def _person(claimant: Claimant, rule: str) -> str:
+    if claimant.resident_id is None:
+        raise refused(rule, "claimant.resident_id", "this subsidy is claimed by the person")
+    return claimant.resident_id
+
+
+def _registered_poor(claimant: Claimant, table: dict[str, Any], rule: str) -> None:
+    allowed = list(table.get("eligible_categories") or [])
+    if claimant.category not in allowed:
+        raise refused(
+            rule,
+            "claimant.category",
+            f"only registered poor laborers ({', '.join(allowed)}) may claim, "
+            f"got {claimant.category!r}",
+        )
+
+
+def _count_limit(key: str, what: str, allowed: int = 1) -> dict[str, Any]:
+    return {"key": key, "kind": "count", "max": allowed, "what": what}
+
+
+def calculate(
+    claim_type: str, *, on: date, county: str, claimant: Claimant, facts: Any,
+    table: dict[str, Any],
+) -> Computed:
+    """The amount and limits of a claim of ``claim_type`` dated ``on``, by ``table``."""
+    if claim_type not in CLAIM_TYPES:
+        raise refused(None, "type", f"must be one of {', '.join(CLAIM_TYPES)}, got {claim_type!r}")
+    rule = RULE_BY_TYPE[claim_type]
+    f = _Facts(facts, rule, "facts.")
+    try:
+        return _CALCULATORS[claim_type](f, on, county, claimant, table)
+    except (KeyError, TypeError, ValueError) as exc:  # a county table of the wrong shape
+        raise refused(
+            rule, f"policy.subsidies.{claim_type}", f"the county's table is malformed ({exc!r})"
+        ) from None
+
+
+# R-SUB-TRANSPORT: min(ticket, cap by destination); once a person a year; ≥ 3 months stable;
+# a real-name ticket.
+def _transport(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    rid = _person(claimant, f.rule)
+    _registered_poor(claimant, table, f.rule)
+    caps: dict[str, int] = table["caps_fen"]
+    destination = f.choice("destination", list(caps))
+    ticket = f.whole("ticket_price_fen", minimum=1)
+    months = f.whole("months_stable")
+    real_name = f.flag("real_name_ticket")
+    f.require(
+        months >= int(table["months_stable_min"]), "months_stable",
+        f"stable work of at least {table['months_stable_min']} months is required, got {months}",
+    )
+    f.require(real_name, "real_name_ticket", "a real-name ticket is required")
+    cap = int(caps[destination])
+    amount = min(ticket, cap)
+    return Computed(
+        amount_fen=amount,
+        facts={"destination": destination, "ticket_price_fen": ticket, "months_stable": months,
+               "real_name_ticket": real_name},
+        breakdown=[{"item": f"ticket to {destination}", "ticket_price_fen": ticket,
+                    "cap_fen": cap, "amount_fen": amount}],
+        limits=[_count_limit(
+            f"transport/{rid}/{on.year}", f"transport subsidy of {rid} in {on.year}",
+            int(table["claims_per_year"]),
+        )],
+    )
+
+
+# R-SUB-CERT: by certificate; self-paid training; employed where the table says so.
+def _certificate(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    rid = _person(claimant, f.rule)
+    _registered_poor(claimant, table, f.rule)
+    amounts: dict[str, int] = table["amounts_fen"]
+    certificate = f.choice("certificate", list(amounts))
+    self_paid = f.flag("self_paid")
+    employed = f.flag("employed")
+    f.require(self_paid, "self_paid", "the subsidy repays self-paid training only")
+    if certificate in table["employed_required_for"]:
+        f.require(employed, "employed", f"a {certificate} certificate is subsidised once employed")
+    amount = int(amounts[certificate])
+    return Computed(
+        amount_fen=amount,
+        facts={"certificate": certificate, "self_paid": self_paid, "employed": employed},
+        breakdown=[{"item": f"{certificate} certificate", "amount_fen": amount}],
+        limits=[_count_limit(f"certificate/{rid}/{certificate}",
+                             f"{certificate} certificate subsidy of {rid}")],
+    )
+
+
+# R-SUB-JOBTRAIN: by level; ≥ 1-year contract; trained within 1 year of signing.
+def _job_training(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    rid = _person(claimant, f.rule)
+    amounts: dict[str, int] = table["amounts_fen"]
+    level = f.choice("certificate_level", list(amounts))
+    signed = f.day("contract_signed_on")
+    contract_months = f.whole("contract_months")
+    trained = f.day("trained_on")
+    f.require(
+        contract_months >= int(table["contract_months_min"]), "contract_months",
+        f"a contract of at least {table['contract_months_min']} months is required, "
+        f"got {contract_months}",
+    )
+    within = int(table["trained_within_months"])
+    f.require(trained >= signed, "trained_on",
+              f"training on {trained} came before the contract was signed on {signed}")
+    f.require(trained <= add_months(signed, within), "trained_on",
+              f"training must be within {within} months of signing ({signed}), not {trained}")
+    f.require(trained <= on, "trained_on", f"training on {trained} is after the claim date {on}")
+    amount = int(amounts[level])
+    return Computed(
+        amount_fen=amount,
+        facts={"certificate_level": level, "contract_signed_on": signed.isoformat(),
+               "contract_months": contract_months, "trained_on": trained.isoformat()},
+        breakdown=[{"item": f"{level} certificate", "amount_fen": amount}],
+        limits=[_count_limit(f"job_training/{rid}/{level}", f"{level} training subsidy of {rid}")],
+    )
+
+
+def _distinct_workers(workers: list[_Facts]) -> list[str]:
+    seen: list[str] = []
+    for w in workers:
+        rid = w.resident_id("resident_id").value
+        w.require(rid not in seen, "resident_id", f"{rid} is listed twice")
+        seen.append(rid)
+    return seen
+
+
+# R-SUB-EXPORT: per worker, flat (Zhijin) or by destination (Yunnan, Hekou, Huize); the
+# organiser is a registered agency, village committee or broker.
+def _labour_export(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    organiser = f.object("organiser")
+    kind = organiser.choice("kind", list(table["organiser_kinds"]))
+    organiser_name = organiser.text("name")
+    registered = organiser.flag("registered")
+    organiser.require(registered, "registered", f"the organising {kind} must be registered")
+    workers = f.items("workers")
+    ids = _distinct_workers(workers)
+    flat = table["mode"] == "flat"
+    amounts: dict[str, int] = table["amounts_fen"]
+    stable_min = int(table["months_stable_min"])
+    follow_min = int(table["follow_up_months_min"])
+    lines: list[dict[str, Any]] = []
+    understood: list[dict[str, Any]] = []
+    for rid, w in zip(ids, workers, strict=True):
+        destination = w.choice("destination", list(amounts))
+        stable = w.whole("months_stable")
+        follow = w.whole("follow_up_months")
+        w.require(stable >= stable_min, "months_stable",
+                  f"{rid}: at least {stable_min} months of stable work, got {stable}")
+        w.require(follow >= follow_min, "follow_up_months",
+                  f"{rid}: at least {follow_min} months of follow-up, got {follow}")
+        amount = int(table["flat_fen"]) if flat else int(amounts[destination])
+        understood.append({"resident_id": rid, "destination": destination,
+                           "months_stable": stable, "follow_up_months": follow})
+        lines.append({"item": f"{rid} to {destination}", "amount_fen": amount})
+    return Computed(
+        amount_fen=sum(line["amount_fen"] for line in lines),
+        facts={"organiser": {"kind": kind, "name": organiser_name, "registered": registered},
+               "workers": understood},
+        breakdown=lines,
+        limits=[_count_limit(f"labour_export/{rid}/{on.year}",
+                             f"labour export subsidy for {rid} in {on.year}") for rid in ids],
+    )
+
+
+# R-SUB-ABSORB: per worker, by the first tier of the county's table that fits the claim.
+def _absorption(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    employer = f.text("employer")
+    workers = f.items("workers")
+    ids = _distinct_workers(workers)
+    parsed: list[dict[str, Any]] = [
+        {"resident_id": rid, "months_stable": w.whole("months_stable"),
+         "contract_months": w.whole("contract_months"), "relocated": w.flag("relocated")}
+        for rid, w in zip(ids, workers, strict=True)
+    ]
+    n = len(parsed)
+    tier: dict[str, Any] | None = None
+    for candidate in table["tiers"]:
+        top = candidate.get("max_workers")
+        if n < int(candidate.get("min_workers") or 1) or (top is not None and n > int(top)):
+            continue
+        if candidate.get("relocated_only") and not all(p["relocated"] for p in parsed):
+            continue
+        tier = candidate
+        break
+    if tier is None:
+        raise f.refuse("workers", f"no tier of the county's table fits {n} workers as listed "
+                                  f"(tiers: {table['tiers']})")
+    for w, p in zip(workers, parsed, strict=True):
+        w.require(p["months_stable"] >= int(tier["months_stable_min"]), "months_stable",
+                  f"{p['resident_id']}: at least {tier['months_stable_min']} months of stable "
+                  f"work, got {p['months_stable']}")
+        w.require(p["contract_months"] >= int(tier["contract_months_min"]), "contract_months",
+                  f"{p['resident_id']}: a contract of at least {tier['contract_months_min']} "
+                  f"months, got {p['contract_months']}")
+    per = int(tier["per_worker_fen"])
+    return Computed(
+        amount_fen=per * n,
+        facts={"employer": employer, "workers": parsed},
+        breakdown=[{"item": f"{p['resident_id']} absorbed", "amount_fen": per} for p in parsed],
+        limits=[_count_limit(f"absorption/{rid}/{on.year}",
+                             f"absorption subsidy for {rid} in {on.year}") for rid in ids],
+    )
+
+
+# R-SUB-SOCIAL: 2/3 of premiums actually paid, floored to the fen month by month; 36 months
+# in all (24 graduates, 12 small firms hiring graduates), or up to retirement when fewer than
+# 5 years from it at the first approval.
+def _social_insurance(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    graduate = f.flag("graduate")
+    small_firm = f.flag("small_firm")
+    if f.raw.get("insured_resident_id") is not None:
+        insured = f.resident_id("insured_resident_id")
+    elif claimant.resident_id is not None:
+        insured = ResidentId(claimant.resident_id)
+    else:
+        raise f.refuse("insured_resident_id", "name the insured person when a firm claims")
+    numerator, denominator = int(table["share_numerator"]), int(table["share_denominator"])
+    lines: list[dict[str, Any]] = []
+    for m in f.items("months"):
+        month = m.month("month")
+        paid = m.whole("premiums_paid_fen", minimum=1)
+        m.require(month not in [line["month"] for line in lines], "month",
+                  f"{month} is listed twice")
+        m.require(month_index(month) <= month_index(month_of(on)), "month",
+                  f"{month} is after the claim date {on}: only premiums actually paid count")
+        lines.append({"month": month, "premiums_paid_fen": paid,
+                      "amount_fen": paid * numerator // denominator})
+    if small_firm and graduate:
+        max_months = int(table["small_firm_graduate_months"])
+    elif graduate:
+        max_months = int(table["graduate_max_months"])
+    else:
+        max_months = int(table["max_months"])
+    retirement_age = int(table["retirement_age"][insured.gender])
+    retirement_on = birthday_at_age(insured.birth_date, retirement_age)
+    months = sorted((line["month"] for line in lines), key=month_index)
+    lines.sort(key=lambda line: month_index(line["month"]))
+    limit = {
+        "key": f"social_insurance/{insured.value}",
+        "kind": "months",
+        "what": f"social-insurance subsidy of {insured.value}",
+        "months": months,
+        "max_months": max_months,
+        "retirement_on": retirement_on.isoformat(),
+        "retirement_month": month_of(retirement_on),
+        "near_retirement_years": int(table["near_retirement_years"]),
+    }
+    return Computed(
+        amount_fen=sum(line["amount_fen"] for line in lines),
+        facts={"months": [{"month": x["month"], "premiums_paid_fen": x["premiums_paid_fen"]}
+                          for x in lines],
+               "graduate": graduate, "small_firm": small_firm,
+               "insured_resident_id": insured.value},
+        breakdown=lines,
+        limits=[limit],
+    )
+
+
+# R-SUB-WORKSHOP: 1000 per poor laborer, ≥ 5 of them, ≥ 6-month contracts, wage ≥ minimum;
+# capped per workshop across its claims (the claim is clipped to what remains, see submit()).
+def _workshop(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    workshop_id = f.text("workshop_id")
+    laborers = f.whole("poor_laborers")
+    contract_months = f.whole("contract_months")
+    wage_ok = f.flag("wage_at_least_minimum")
+    f.require(laborers >= int(table["min_laborers"]), "poor_laborers",
+              f"a workshop absorbs at least {table['min_laborers']} poor laborers, got {laborers}")
+    f.require(contract_months >= int(table["contract_months_min"]), "contract_months",
+              f"contracts of at least {table['contract_months_min']} months, "
+              f"got {contract_months}")
+    f.require(wage_ok, "wage_at_least_minimum", "wages must be at least the minimum wage")
+    per = int(table["per_laborer_fen"])
+    return Computed(
+        amount_fen=per * laborers,
+        facts={"workshop_id": workshop_id, "poor_laborers": laborers,
+               "contract_months": contract_months, "wage_at_least_minimum": wage_ok},
+        breakdown=[{"item": f"{laborers} poor laborers × {per}", "amount_fen": per * laborers}],
+        limits=[{"key": f"workshop/{county}/{workshop_id}", "kind": "cap",
+                 "cap_fen": int(table["cap_fen"]),
+                 "what": f"workshop {workshop_id} of {county}"}],
+    )
+
+
+# R-SUB-TRAINDAY: min(daily cost, 100 yuan) per day, outside the home township, passed.
+def _training_days(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    rid = _person(claimant, f.rule)
+    days = f.whole("days", minimum=1)
+    daily = f.whole("daily_cost_fen")
+    outside = f.flag("outside_home_township")
+    passed = f.flag("passed")
+    course = f.optional_text("course") or on.isoformat()
+    f.require(outside, "outside_home_township",
+              "board and travel are paid for training outside the home township only")
+    f.require(passed, "passed", "paid once the training is passed")
+    per_day = min(daily, int(table["daily_cap_fen"]))
+    return Computed(
+        amount_fen=per_day * days,
+        facts={"days": days, "daily_cost_fen": daily, "outside_home_township": outside,
+               "passed": passed, "course": course},
+        breakdown=[{"item": f"{days} days × {per_day}", "amount_fen": per_day * days}],
+        limits=[_count_limit(f"training_days/{rid}/{course}",
+                             f"training board and travel of {rid} for course {course}")],
+    )
+
+
+# R-SUB-STARTUP: 3000 once; registered and running ≥ 1 year.
+def _startup(
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+) -> Computed:
+    registered = f.day("registered_on")
+    running = f.flag("running")
+    f.require(running, "running", "the business must still be running")
+    months = int(table["running_months_min"])
+    f.require(add_months(registered, months) <= on, "registered_on",
+              f"registered on {registered}: running {months} months is reached on "
+              f"{add_months(registered, months)}, after the claim date {on}")
+    amount = int(table["amount_fen"])
+    return Computed(
+        amount_fen=amount,
+        facts={"registered_on": registered.isoformat(), "running": running},
+        breakdown=[{"item": "start-up subsidy", "amount_fen": amount}],
+        limits=[_count_limit(f"startup/{claimant.key}", f"start-up subsidy of {claimant.key}")],
+    )
+
+
+_CALCULATORS: dict[str, Callable[[_Facts, date, str, Claimant, dict[str, Any]], Computed]] = {
+    "transport": _transport,
+    "certificate": _certificate,
+    "job_training": _job_training,
+    "labour_export": _labour_export,
+    "absorption": _absorption,
+    "social_insurance": _social_insurance,
+    "workshop": _workshop,
+    "training_days": _training_days,
+    "startup": _startup,
+}
+
+
+# ---------------------------------------------------------------------- the aggregate
+class SubsidyClaim(LedgerAggregate):
+    TOPIC = "postledger:subsidy_claim"
+
+    class Created(LedgerAggregate.Created):
+        """Never triggered (a claim begins with ``Submitted``); explicit topics require it."""
+
+        TOPIC = "postledger:subsidy_claim:created"
+
+    class Submitted(Created):
+        """Records the claim as computed; the submitter is the event's actor."""
+
+        TOPIC = "postledger:subsidy_claim:submitted"
+        claim_type: str
+        county: str
+        date: datetime.date
+        claimant: dict[str, Any]
+        facts: dict[str, Any]
+        table: dict[str, Any]
+        amount_fen: int
+        breakdown: list[dict[str, Any]]
+        limits: list[dict[str, Any]]
+
+        def mutate(self, aggregate: Any) -> Any:
+            result = super().mutate(aggregate)
+            if result is not None:
+                result.submitted_by = dict(vars(self)["actor"])
+            return result
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid4()
+
+    # ------------------------------------------------------------------ submission
+    @classmethod
+    def submit(
+        cls,
+        *,
+        claim_type: str,
+        county: str,
+        date: date,
+        claimant: dict[str, Any],
+        facts: Any,
+        table: dict[str, Any],
+        limit_for: Callable[[str], ClaimLimit],
+    ) -> SubsidyClaim:
+        """Compute the claim by ``table`` (the county's, in force on ``date``) and check it
+        against what was already approved under its limits (``limit_for(key)``)."""
+        if not isinstance(county, str) or not county.strip() or "/" in county:
+            raise refused(None, "county", "must be a non-empty name without '/'")
+        rule = RULE_BY_TYPE.get(claim_type)
+        if rule is None:
+            raise refused(None, "type",
+                          f"must be one of {', '.join(CLAIM_TYPES)}, got {claim_type!r}")
+        who = parse_claimant(claimant, rule)
+        computed = calculate(
+            claim_type, on=date, county=county, claimant=who, facts=facts, table=table
+        )
+        amount = computed.amount_fen
+        not_yet_saved = uuid4()
+        for limit in computed.limits:
+            held = limit_for(limit["key"])
+            if limit["kind"] == "cap":  # R-SUB-WORKSHOP: clipped to what the cap leaves
+                remaining = held.remaining_fen(int(limit["cap_fen"]))
+                if 0 < remaining < amount:
+                    computed.breakdown.append(
+                        {"item": f"clipped to the {remaining} fen left of the "
+                                 f"{limit['cap_fen']} fen cap",
+                         "amount_fen": remaining - amount}
+                    )
+                    amount = remaining
+            held.check(limit=limit, claim_id=not_yet_saved, amount_fen=amount, on=date,
+                       rule=rule)
+        return cls(
+            claim_type=claim_type,
+            county=county,
+            date=date,
+            claimant=who.as_dict(),
+            facts=computed.facts,
+            table=table,
+            amount_fen=amount,
+            breakdown=computed.breakdown,
+            limits=computed.limits,
+        )
+
+    @event(Submitted)
+    def __init__(
+        self,
+        claim_type: str,
+        county: str,
+        date: date,
+        claimant: dict[str, Any],
+        facts: dict[str, Any],
+        table: dict[str, Any],
+        amount_fen: int,
+        breakdown: list[dict[str, Any]],
+        limits: list[dict[str, Any]],
+    ) -> None:
+        self.claim_type = claim_type
+        self.county = county
+        self.claimant = claimant
+        self.facts = facts
+        self.table = table
+        self.amount_fen = amount_fen
+        self.breakdown = breakdown
+        self.limits = limits
+        self.submitted_on = date
+        self.submitted_by: dict[str, str] = {}  # set from the event's actor (Submitted.mutate)
+        self.last_date = date
+        self.state = ClaimState.SUBMITTED
+        self.review: dict[str, Any] | None = None
+        self.payment: dict[str, Any] | None = None
+        self.clawbacks: list[dict[str, Any]] = []
+        self.withdrawn_on: datetime.date | None = None
+
+    # ------------------------------------------------------------------ facts
+    @property
+    def rule(self) -> str:
+        return RULE_BY_TYPE[self.claim_type]
+
+    @property
+    def township(self) -> str | None:
+        value = self.claimant.get("township")
+        return str(value) if value else None
+
+    @property
+    def path(self) -> str:
+        """Whose jurisdiction the claim lies in: the county, or the claimant's township."""
+        return jurisdiction_path(self.county, self.township)
+
+    @property
+    def paid_fen(self) -> int:
+        return int(self.payment["amount_fen"]) if self.payment else 0
+
+    @property
+    def clawed_back_fen(self) -> int:
+        return sum(int(c["amount_fen"]) for c in self.clawbacks)
+
+    @property
+    def allowed_steps(self) -> list[str]:
+        return allowed_steps(self.state)
+
+    # ------------------------------------------------------------------ guards
+    def _require(self, trigger: str, day: date) -> None:
+        """R-FLOW-1: the step must be allowed now and not dated before the previous one."""
+        if next_state(self.state, trigger) is None:
+            raise StepNotAllowed(
+                f"step {trigger!r} is not allowed while the claim is {self.state.value}",
+                rule="R-FLOW-1",
+                state=self.state.value,
+            )
+        if day < self.last_date:
+            raise InvalidInput(
+                f"date {day} is before the previous step of this claim ({self.last_date}); "
+                "steps are recorded in order",
+                rule="R-FLOW-1",
+            )
+
+    def _advance(self, trigger: str, day: date) -> None:
+        dest = next_state(self.state, trigger)
+        assert dest is not None, f"recorded step {trigger} from {self.state}"
+        self.state = dest
+        self.last_date = day
+
+    # ------------------------------------------------------------------ review
+    def review_by(
+        self,
+        *,
+        date: date,
+        approve: bool,
+        reason: str | None,
+        reviewer: Actor,
+        limits: Sequence[ClaimLimit] = (),
+    ) -> None:
+        """Approve or reject. Approval records the claim under each of its limits (the
+        ``ClaimLimit`` aggregates, to be saved with the claim), refusing when one is reached."""
+        self._require("approve" if approve else "reject", date)
+        if reviewer.as_dict() == self.submitted_by:  # a claim's reviewer is never its submitter
+            raise Forbidden(
+                f"{reviewer.name} ({reviewer.role}, {reviewer.jurisdiction}) submitted this "
+                "claim and may not review it",
+                rule=self.rule,
+            )
+        if not approve and not (reason and reason.strip()):
+            raise InvalidInput("a rejection states its reason", rule=self.rule)
+        if approve:
+            by_key = {held.key: held for held in limits}
+            missing = [lim["key"] for lim in self.limits if lim["key"] not in by_key]
+            assert not missing, f"limits not given: {missing}"
+            for limit in self.limits:  # check them all before recording any
+                by_key[limit["key"]].check(
+                    limit=limit, claim_id=self.id, amount_fen=self.amount_fen, on=date,
+                    rule=self.rule,
+                )
+            for limit in self.limits:
+                by_key[limit["key"]].record(
+                    date=date, claim_id=self.id, amount_fen=self.amount_fen, limit=limit,
+                    rule=self.rule,
+                )
+        self._reviewed(date=date, approve=approve, reason=reason)
+
+    @event("Reviewed", topic="postledger:subsidy_claim:reviewed")
+    def _reviewed(self, date: date, approve: bool, reason: str | None) -> None:
+        self.review = {"date": date, "approve": approve, "reason": reason}
+        self._advance("approve" if approve else "reject", date)
+
+    def withdraw(self, *, date: date) -> None:
+        self._require("withdraw", date)
+        self._withdrawn(date=date)
+
+    @event("Withdrawn", topic="postledger:subsidy_claim:withdrawn")
+    def _withdrawn(self, date: date) -> None:
+        self.withdrawn_on = date
+        self._advance("withdraw", date)
+
+    # ------------------------------------------------------------------ payment, clawback
+    def pay(self, *, date: date) -> None:
+        """Pay the approved amount, once, and only after approval."""
+        self._require("pay", date)
+        self._paid(date=date, amount_fen=self.amount_fen)
+
+    @event("Paid", topic="postledger:subsidy_claim:paid")
+    def _paid(self, date: date, amount_fen: int) -> None:
+        self.payment = {"date": date, "amount_fen": amount_fen}
+        self._advance("pay", date)
+
+    def claw_back(self, *, date: date, amount_fen: int, reason: str) -> None:
+        """Recover money paid on false grounds; never more than was paid, less what has been
+        recovered already."""
+        outstanding = self.paid_fen - self.clawed_back_fen
+        trigger = "claw_back_rest" if amount_fen == outstanding else "claw_back_part"
+        self._require(trigger, date)
+        if not reason or not reason.strip():
+            raise refused(self.rule, "reason", "a clawback states its reason")
+        if isinstance(amount_fen, bool) or amount_fen < 1:
+            raise refused(self.rule, "amount_fen", "must be at least 1 fen")
+        if amount_fen > outstanding:
+            raise refused(
+                self.rule, "amount_fen",
+                f"{amount_fen} fen is more than remains to recover: paid {self.paid_fen}, "
+                f"recovered {self.clawed_back_fen}, outstanding {outstanding}",
+            )
+        self._clawed_back(date=date, amount_fen=amount_fen, reason=reason.strip())
+
+    @event("ClawedBack", topic="postledger:subsidy_claim:clawed_back")
+    def _clawed_back(self, date: date, amount_fen: int, reason: str) -> None:
+        outstanding = self.paid_fen - self.clawed_back_fen
+        trigger = "claw_back_rest" if amount_fen == outstanding else "claw_back_part"
+        self.clawbacks.append({"date": date, "amount_fen": amount_fen, "reason": reason})
+        self._advance(trigger, date)

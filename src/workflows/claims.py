@@ -1,0 +1,116 @@
+"""The subsidy-claim service (RULES.md §6): thin commands over ``PostLedger``'s event store.
+
+Each command gets the claim, checks who may take the step (``authorize``), asks the domain to
+take it, and saves everything it touched in one ``save``. Cross-claim limits are
+``ClaimLimit`` aggregates (uuid5 ids, src/domain/claim_indexes.py) recorded **at approval** and
+saved in the same transaction as the approved claim: of two concurrent approvals under one
+limit, the store commits one and the other gets ``ConcurrentChange`` (409); one that comes after
+is refused with ``LimitReached`` (409) naming the claim type's rule. Submission checks the same
+limits against what was approved so far, without holding anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from postledger.domain.claim_indexes import ClaimLimit, claim_limit_id
+from postledger.domain.errors import InvalidInput
+from postledger.domain.post import jurisdiction_path
+from postledger.domain.subsidy_claim import SubsidyClaim, refused
+from postledger.domain.subsidy_policy import CLAIM_TYPES, table_for
+from postledger.workflows.application import HistoryEntry, PostLedger
+from postledger.workflows.permissions import authorize, authorize_read
+
+
+class ClaimsService:
+    def __init__(self, ledger: PostLedger) -> None:
+        self.ledger = ledger
+
+    # ------------------------------------------------------------------ submission
+    def submit(
+        self,
+        *,
+        claim_type: str,
+        county: str,
+        date: date,
+        claimant: dict[str, Any],
+        facts: dict[str, Any],
+    ) -> SubsidyClaim:
+        if claim_type not in CLAIM_TYPES:
+            raise refused(None, "type",
+                          f"must be one of {', '.join(CLAIM_TYPES)}, got {claim_type!r}")
+        if not isinstance(claimant, dict):
+            raise InvalidInput("claimant must be an object")
+        township = claimant.get("township")
+        authorize("submit_claim", jurisdiction_path(
+            county, township if isinstance(township, str) and township.strip() else None
+        ))
+        # The county's table in force on the claim's own date (src/domain/policy.py).
+        table = table_for(claim_type, self.ledger.terms(county, date).subsidies)
+        claim = SubsidyClaim.submit(
+            claim_type=claim_type,
+            county=county,
+            date=date,
+            claimant=claimant,
+            facts=facts,
+            table=table,
+            limit_for=self.limit,
+        )
+        self.ledger._save(claim)
+        return claim
+
+    # ------------------------------------------------------------------ steps
+    def review(
+        self, claim_id: UUID, *, date: date, approve: bool, reason: str | None
+    ) -> SubsidyClaim:
+        claim = self._claim(claim_id)
+        reviewer = authorize("review_claim", claim.path)
+        limits = [self.limit(limit["key"]) for limit in claim.limits] if approve else []
+        claim.review_by(date=date, approve=approve, reason=reason, reviewer=reviewer,
+                        limits=limits)
+        self.ledger._save(claim, *limits)
+        return claim
+
+    def pay(self, claim_id: UUID, *, date: date) -> SubsidyClaim:
+        claim = self._claim(claim_id)
+        authorize("pay_claim", claim.path)
+        claim.pay(date=date)
+        self.ledger._save(claim)
+        return claim
+
+    def claw_back(
+        self, claim_id: UUID, *, date: date, amount_fen: int, reason: str
+    ) -> SubsidyClaim:
+        claim = self._claim(claim_id)
+        authorize("claw_back", claim.path)
+        claim.claw_back(date=date, amount_fen=amount_fen, reason=reason)
+        self.ledger._save(claim)
+        return claim
+
+    def withdraw(self, claim_id: UUID, *, date: date) -> SubsidyClaim:
+        """Withdrawal before review, by whoever may submit claims there (the clerk)."""
+        claim = self._claim(claim_id)
+        authorize("submit_claim", claim.path)
+        claim.withdraw(date=date)
+        self.ledger._save(claim)
+        return claim
+
+    # ------------------------------------------------------------------ reading
+    def get(self, claim_id: UUID) -> SubsidyClaim:
+        claim = self._claim(claim_id)
+        authorize_read(claim.path)
+        return claim
+
+    def history(self, claim_id: UUID) -> list[HistoryEntry]:
+        self.get(claim_id)  # 404 and jurisdiction
+        return self.ledger.history(claim_id)
+
+    def limit(self, key: str) -> ClaimLimit:
+        """The limit aggregate for ``key``: stored, or a new (unsaved) empty one."""
+        found = self.ledger._get_or_none(claim_limit_id(key))
+        return found if isinstance(found, ClaimLimit) else ClaimLimit(key=key)
+
+    def _claim(self, claim_id: UUID) -> SubsidyClaim:
+        return self.ledger._get(SubsidyClaim, claim_id, "claim")

@@ -1,0 +1,176 @@
+"""The Subsidy claims part of API.md over HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from postledger.api.deps import Services
+from postledger.api.main import create_app
+from postledger.api.routers import claims as claims_router
+from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
+
+COUNTY = "530326"
+CLERK = {"Authorization": f"Bearer dev:clerk:{COUNTY}:li"}
+REVIEWER = {"Authorization": f"Bearer dev:county:{COUNTY}:zhang"}
+ADMIN = {"Authorization": "Bearer dev:admin::root"}
+OTHER_COUNTY = {"Authorization": "Bearer dev:county:520524:wu"}
+
+WORKERS = [{"resident_id": rid, "months_stable": 13, "contract_months": 12, "relocated": False}
+           for rid in ("11010519491231002X", "440524188001010014", "370101190102039973")]
+
+
+def _app(services: Services) -> FastAPI:
+    app = create_app(services=services)
+    if not any(getattr(r, "path", "").startswith("/claims") for r in app.routes):
+        app.include_router(claims_router.router)
+    return app
+
+
+@pytest.fixture
+def api(services: Services) -> Iterator[TestClient]:
+    with TestClient(_app(services)) as test_client:
+        yield test_client
+
+
+def _transport(**facts: Any) -> dict[str, Any]:
+    return {
+        "type": "transport", "county": COUNTY, "date": "2024-06-01",
+        "claimant": {"name": "Wang Fang", "resident_id": "34052419800101001X",
+                     "category": "not_lifted", "township": "jinzhong"},
+        "facts": {"destination": "other_county", "ticket_price_fen": 45_000,
+                  "months_stable": 3, "real_name_ticket": True, **facts},
+    }
+
+
+def test_a_claim_from_submission_to_clawback(api: TestClient) -> None:
+    created = api.post("/claims", json=_transport(), headers=CLERK)
+    assert created.status_code == 201, created.text
+    claim = created.json()
+    assert (claim["amount_fen"], claim["state"], claim["rule"]) == (
+        30_000, "submitted", "R-SUB-TRANSPORT")
+    assert claim["allowed_steps"] == ["review", "withdrawal"]
+    cid = claim["id"]
+
+    reviewed = api.post(f"/claims/{cid}/review", json={"date": "2024-06-03", "approve": True},
+                        headers=REVIEWER)
+    assert reviewed.status_code == 200, reviewed.text
+    assert reviewed.json()["state"] == "approved"
+    paid = api.post(f"/claims/{cid}/payment", json={"date": "2024-06-05"}, headers=REVIEWER)
+    assert (paid.json()["state"], paid.json()["paid_fen"]) == ("paid", 30_000)
+
+    too_much = api.post(f"/claims/{cid}/clawback",
+                        json={"date": "2024-07-01", "reason": "no stable work",
+                              "amount_fen": 30_001}, headers=REVIEWER)
+    assert too_much.status_code == 422
+    assert too_much.headers["content-type"].startswith("application/problem+json")
+    assert (too_much.json()["rule"], too_much.json()["fact"]) == ("R-SUB-TRANSPORT",
+                                                                  "amount_fen")
+    back = api.post(f"/claims/{cid}/clawback",
+                    json={"date": "2024-07-01", "reason": "no stable work",
+                          "amount_fen": 30_000}, headers=REVIEWER)
+    assert (back.json()["state"], back.json()["clawed_back_fen"]) == ("clawed_back", 30_000)
+
+    got = api.get(f"/claims/{cid}", headers=REVIEWER).json()
+    assert got["clawbacks"] == [{"date": "2024-07-01", "amount_fen": 30_000,
+                                 "reason": "no stable work"}]
+    history = api.get(f"/claims/{cid}/history", headers=REVIEWER).json()
+    assert [h["type"] for h in history] == ["Submitted", "Reviewed", "Paid", "ClawedBack"]
+    assert [h["date"] for h in history] == ["2024-06-01", "2024-06-03", "2024-06-05",
+                                            "2024-07-01"]
+    assert history[0]["actor"] == {"role": "clerk", "jurisdiction": COUNTY, "name": "li"}
+    assert history[1]["previous_hash"] == history[0]["hash"]
+
+
+def test_a_broken_condition_is_422_naming_rule_and_fact(api: TestClient) -> None:
+    refused = api.post("/claims", json=_transport(months_stable=2), headers=CLERK)
+    assert refused.status_code == 422
+    body = refused.json()
+    assert (body["rule"], body["fact"]) == ("R-SUB-TRANSPORT", "facts.months_stable")
+    assert "facts.months_stable" in body["detail"]
+    unknown = api.post("/claims", json={**_transport(), "type": "lottery"}, headers=CLERK)
+    assert (unknown.status_code, unknown.json()["fact"]) == (422, "type")
+
+
+def test_steps_out_of_order_and_limits_are_409(api: TestClient) -> None:
+    cid = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
+    early = api.post(f"/claims/{cid}/payment", json={"date": "2024-06-05"}, headers=REVIEWER)
+    assert early.status_code == 409
+    assert (early.json()["rule"], early.json()["state"]) == ("R-FLOW-1", "submitted")
+    api.post(f"/claims/{cid}/review", json={"date": "2024-06-03", "approve": True},
+             headers=REVIEWER)
+    again = api.post("/claims", json=_transport(), headers=CLERK)
+    assert again.status_code == 409
+    assert again.json()["rule"] == "R-SUB-TRANSPORT"
+
+
+def test_who_may_take_each_step(api: TestClient) -> None:
+    cid = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
+    review = {"date": "2024-06-03", "approve": True}
+    assert api.post(f"/claims/{cid}/review", json=review, headers=CLERK).status_code == 403
+    assert api.post(f"/claims/{cid}/review", json=review,
+                    headers=OTHER_COUNTY).status_code == 403
+    assert api.get(f"/claims/{cid}", headers=OTHER_COUNTY).status_code == 403
+    assert api.post("/claims", json=_transport(), headers=REVIEWER).status_code == 403
+    # an admin who submitted a claim may not review it
+    own = api.post("/claims", json={**_transport(), "type": "startup",
+                                    "facts": {"registered_on": "2023-01-01", "running": True}},
+                   headers=ADMIN).json()["id"]
+    selfreview = api.post(f"/claims/{own}/review", json=review, headers=ADMIN)
+    assert (selfreview.status_code, selfreview.json()["rule"]) == (403, "R-SUB-STARTUP")
+    assert api.get("/claims/00000000-0000-0000-0000-000000000000",
+                   headers=REVIEWER).status_code == 404
+
+
+def test_withdrawal_before_review(api: TestClient) -> None:
+    cid = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
+    gone = api.post(f"/claims/{cid}/withdrawal", json={"date": "2024-06-02"}, headers=CLERK)
+    assert gone.json()["state"] == "withdrawn"
+    late = api.post(f"/claims/{cid}/review", json={"date": "2024-06-03", "approve": True},
+                    headers=REVIEWER)
+    assert late.status_code == 409
+
+
+def test_huize_absorption_table_set_through_the_policy_endpoint(api: TestClient) -> None:
+    claim = {"type": "absorption", "county": COUNTY, "date": "2024-06-01",
+             "claimant": {"kind": "organisation", "name": "Huize Potato Co-op"},
+             "facts": {"employer": "Huize Potato Co-op", "workers": WORKERS}}
+    zhijin = api.post("/claims", json=claim, headers=CLERK)
+    assert zhijin.json()["amount_fen"] == 3 * 50_000
+    put = api.put(f"/policies/{COUNTY}",
+                  json={"effective_from": "2024-06-01",
+                        "subsidies": {"absorption": HUIZE_SUBSIDIES["absorption"]}},
+                  headers=ADMIN)
+    assert put.status_code == 200, put.text
+    huize = api.post("/claims", json=claim, headers=CLERK)
+    assert huize.status_code == 201, huize.text
+    assert huize.json()["amount_fen"] == 3 * 200_000
+    assert huize.json()["table"]["tiers"][1]["per_worker_fen"] == 200_000
+
+
+def test_list_claims_by_county_type_and_state(api: TestClient) -> None:
+    first = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
+    startup = {**_transport(), "type": "startup",
+               "facts": {"registered_on": "2023-01-01", "running": True}}
+    second = api.post("/claims", json=startup, headers=CLERK).json()["id"]
+    api.post(f"/claims/{first}/review", json={"date": "2024-06-03", "approve": True},
+             headers=REVIEWER)
+    every = api.get("/claims", params={"county": COUNTY}, headers=REVIEWER).json()
+    assert {c["id"] for c in every} == {first, second}
+    approved = api.get("/claims", params={"state": "approved"}, headers=REVIEWER).json()
+    assert [c["id"] for c in approved] == [first]
+    startups = api.get("/claims", params={"type": "startup"}, headers=REVIEWER).json()
+    assert [(c["id"], c["amount_fen"]) for c in startups] == [(second, 300_000)]
+    assert api.get("/claims", headers=OTHER_COUNTY).json() == []
+
+
+def test_idempotent_submission(api: TestClient) -> None:
+    headers = {**CLERK, "Idempotency-Key": "claim-1"}
+    first = api.post("/claims", json=_transport(), headers=headers)
+    again = api.post("/claims", json=_transport(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]

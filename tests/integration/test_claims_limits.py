@@ -1,0 +1,114 @@
+"""Cross-claim limits under concurrency, on SQLite and on PostgreSQL: two approvals racing for
+one limit — exactly one is recorded, the other is refused (LimitReached or ConcurrentChange)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+import pytest
+
+from postledger.api.deps import Services
+from postledger.domain.actor import Actor, acting_as
+from postledger.domain.claim_indexes import ClaimLimit
+from postledger.domain.errors import LimitReached
+from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.workflows.application import ConcurrentChange
+from postledger.workflows.claims import ClaimsService
+
+COUNTY = "520524"
+CLERK = Actor("clerk", COUNTY, "li")
+DAY = date(2024, 6, 1)
+PERSON = {"name": "Wang Fang", "resident_id": "34052419800101001X", "category": "lifted"}
+TICKET = {"destination": "other_province", "ticket_price_fen": 80_000, "months_stable": 4,
+          "real_name_ticket": True}
+WORKSHOP = {"workshop_id": "ws-1", "poor_laborers": 30, "contract_months": 6,
+            "wage_at_least_minimum": True}
+ORG = {"kind": "organisation", "name": "Chengguan workshop"}
+
+
+def _submit(claims: ClaimsService, claim_type: str, claimant: dict[str, Any],
+            facts: dict[str, Any]) -> SubsidyClaim:
+    with acting_as(CLERK):
+        return claims.submit(claim_type=claim_type, county=COUNTY, date=DAY, claimant=claimant,
+                             facts=facts)
+
+
+def _race(claims: ClaimsService, ids: list[Any]) -> list[Any]:
+    """Approve each claim in its own thread, all released at once; what each got back."""
+    barrier = threading.Barrier(len(ids))
+    results: list[Any] = [None] * len(ids)
+
+    def approve(i: int) -> None:
+        with acting_as(Actor("county", COUNTY, f"reviewer{i}")):
+            barrier.wait()
+            try:
+                results[i] = claims.review(ids[i], date=DAY, approve=True, reason=None)
+            except Exception as exc:
+                results[i] = exc
+
+    threads = [threading.Thread(target=approve, args=(i,)) for i in range(len(ids))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_concurrent_approvals_of_one_persons_transport_subsidy(
+    services: Services, round_: int
+) -> None:
+    claims = ClaimsService(services.ledger)
+    first = _submit(claims, "transport", PERSON, TICKET)
+    second = _submit(claims, "transport", PERSON, TICKET)
+    results = _race(claims, [first.id, second.id])
+    won = [r for r in results if isinstance(r, SubsidyClaim)]
+    lost = [r for r in results if not isinstance(r, SubsidyClaim)]
+    assert len(won) == 1, results
+    assert len(lost) == 1 and isinstance(lost[0], (LimitReached, ConcurrentChange)), results
+    if isinstance(lost[0], LimitReached):
+        assert lost[0].rule == "R-SUB-TRANSPORT"
+    held = claims.limit(first.limits[0]["key"])
+    assert held.claim_ids == [str(won[0].id)]
+    states = sorted(claims.ledger.repository.get(c).state.value for c in (first.id, second.id))
+    assert states == ["approved", "submitted"]
+
+
+def test_concurrent_workshop_approvals_never_pass_the_cap(services: Services) -> None:
+    claims = ClaimsService(services.ledger)
+    ids = [_submit(claims, "workshop", ORG, WORKSHOP).id for _ in range(3)]  # 3 × 30 000 yuan
+    results = _race(claims, ids)
+    won = [r for r in results if isinstance(r, SubsidyClaim)]
+    assert len(won) == 1, results
+    assert all(isinstance(r, (LimitReached, ConcurrentChange))
+               for r in results if not isinstance(r, SubsidyClaim))
+    held = claims.limit("workshop/520524/ws-1")
+    assert held.total_fen == 3_000_000 <= 5_000_000
+    # after the race, one more approval fits in what is left, and then none
+    retry = [i for i in ids if str(i) not in held.claim_ids]
+    with pytest.raises(LimitReached) as excinfo, acting_as(Actor("county", COUNTY, "x")):
+        claims.review(retry[0], date=DAY, approve=True, reason=None)
+    assert excinfo.value.rule == "R-SUB-WORKSHOP"
+
+
+def test_a_claim_and_its_limits_survive_a_restart(services: Services) -> None:
+    claims = ClaimsService(services.ledger)
+    claim = _submit(claims, "transport", PERSON, TICKET)
+    with acting_as(Actor("county", COUNTY, "zhang")):
+        claims.review(claim.id, date=DAY, approve=True, reason=None)
+        claims.pay(claim.id, date=DAY)
+        claims.claw_back(claim.id, date=DAY, amount_fen=10_000, reason="short stay")
+    stored = services.ledger.repository.get(claim.id)
+    assert isinstance(stored, SubsidyClaim)
+    assert (stored.state.value, stored.paid_fen, stored.clawed_back_fen) == (
+        "partly_clawed_back", 50_000, 10_000)
+    assert stored.submitted_by == CLERK.as_dict()
+    assert stored.facts == TICKET
+    limit = services.ledger.repository.get(ClaimLimit.create_id(stored.limits[0]["key"]))
+    assert isinstance(limit, ClaimLimit) and limit.claim_ids == [str(claim.id)]
+    history = services.ledger.history(claim.id)
+    assert [e.type for e in history] == ["Submitted", "Reviewed", "Paid", "ClawedBack"]
+    assert all(e.previous_hash == p.hash for p, e in pairwise(history))
