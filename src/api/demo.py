@@ -6,11 +6,13 @@ Dates are fixed business dates, so the demo reads the same whenever it is loaded
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
+from postledger.workflows.claims import ClaimsService
 
 COUNTY = "520524"
 TOWNSHIPS = {"chengguan": ["dongmen", "ximen"], "shuangyan": ["hongqi"]}
@@ -75,7 +77,62 @@ def load_demo(ledger: PostLedger) -> str:
         township, village = places[n % len(places)]
         post_id = posts[(n % len(places)) * 3 + (n // len(places)) % 3]
         _walk(ledger, post_id, township, village, n, name, birth, category, stop)
-    return f"{len(posts)} posts, {len(PEOPLE)} placements in county {COUNTY}"
+    claims = _claims(ledger)
+    return f"{len(posts)} posts, {len(PEOPLE)} placements, {claims} claims in county {COUNTY}"
+
+
+def _rid(birth: date, n: int) -> str:
+    return ResidentId.compose("520524", birth, 300 + n).value
+
+
+def _claims(ledger: PostLedger) -> int:
+    """One claim of every type (RULES.md §6), taken to different steps."""
+    service = ClaimsService(ledger)
+    person = {"name": "王秀英", "resident_id": _rid(date(1972, 4, 2), 1), "category": "lifted"}
+    firm = {"kind": "organisation", "name": "织金县城关服装厂", "credit_code": "91520524MA6DEMO"}
+    workers = [_rid(date(1975 + i, 3, 1), 10 + i) for i in range(6)]
+    submissions: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+        ("transport", person, {"destination": "other_province", "ticket_price_fen": 62_000,
+                               "months_stable": 4, "real_name_ticket": True}, "clawed_back"),
+        ("certificate", person, {"certificate": "excavator", "self_paid": True,
+                                 "employed": True}, "paid"),
+        ("job_training", {**person, "resident_id": _rid(date(1980, 5, 5), 2)},
+         {"certificate_level": "skill_level", "contract_signed_on": "2025-01-10",
+          "contract_months": 24, "trained_on": "2025-04-01"}, "approved"),
+        ("labour_export", {"kind": "organisation", "name": "城关村委会"},
+         {"organiser": {"kind": "village_committee", "name": "城关村委会", "registered": True},
+          "workers": [{"resident_id": w, "destination": "other_province", "months_stable": 8,
+                       "follow_up_months": 12} for w in workers[:2]]}, "paid"),
+        ("absorption", firm, {"employer": firm["name"], "workers": [
+            {"resident_id": w, "months_stable": 9, "contract_months": 12, "relocated": False}
+            for w in workers[2:5]]}, "submitted"),
+        ("social_insurance", {**person, "resident_id": _rid(date(1968, 8, 8), 3)},
+         {"months": [{"month": f"2025-0{m}", "premiums_paid_fen": 45_000} for m in (1, 2, 3)],
+          "graduate": False, "small_firm": False}, "paid"),
+        ("workshop", firm, {"workshop_id": "城关扶贫车间", "poor_laborers": 8,
+                            "contract_months": 12, "wage_at_least_minimum": True}, "rejected"),
+        ("training_days", {**person, "resident_id": _rid(date(1985, 1, 9), 4)},
+         {"days": 5, "daily_cost_fen": 12_000, "outside_home_township": True, "passed": True},
+         "paid"),
+        ("startup", {**person, "resident_id": _rid(date(1983, 7, 7), 5)},
+         {"registered_on": "2024-03-01", "running": True}, "approved"),
+    ]
+    for claim_type, claimant, facts, stop in submissions:
+        with acting_as(Actor("clerk", COUNTY, "县就业局 窗口")):
+            claim = service.submit(claim_type=claim_type, county=COUNTY, date=date(2025, 6, 2),
+                                   claimant=claimant, facts=facts)
+        if stop == "submitted":
+            continue
+        with acting_as(COUNTY_STAFF):
+            approve = stop != "rejected"
+            service.review(claim.id, date=date(2025, 6, 10), approve=approve,
+                           reason=None if approve else "车间吸纳人数与花名册不符")
+            if stop in ("paid", "clawed_back"):
+                service.pay(claim.id, date=date(2025, 6, 20))
+            if stop == "clawed_back":
+                service.claw_back(claim.id, date=date(2025, 9, 1), amount_fen=50_000,
+                                  reason="车票非实名，虚报冒领")
+    return len(submissions)
 
 
 def _walk(ledger: PostLedger, post_id: UUID, township: str, village: str, n: int, name: str,
