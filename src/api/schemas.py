@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -242,17 +242,5 @@ class PlacementSummary(BaseModel):
     exit_reason: str | None
 
 
-class HistoryPublic(BaseModel):
-    version: int
-    type: str
-    topic: str
-    date: date | None
-    recorded_at: datetime
-    actor: dict[str, str]
-    data: dict[str, Any]
-    previous_hash: str
-    hash: str
-
-    @classmethod
-    def of(cls, entry: HistoryEntry) -> HistoryPublic:
-        return cls(**vars(entry))
+# A history entry is served as the service's own dataclass (one definition of its fields).
+HistoryPublic = HistoryEntry

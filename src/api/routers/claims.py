@@ -140,7 +140,7 @@ def get_claim(claim_id: UUID, actor: CurrentActor, claims: Claims) -> ClaimPubli
 
 @router.get("/{claim_id}/history")
 def history(claim_id: UUID, actor: CurrentActor, claims: Claims) -> list[HistoryPublic]:
-    return [HistoryPublic.of(e) for e in claims.history(claim_id)]
+    return claims.history(claim_id)
 
 
 @router.post("/{claim_id}/review")

@@ -70,7 +70,7 @@ def get_placement(
 @router.get("/{placement_id}/history")
 def history(placement_id: UUID, actor: CurrentActor, ledger: Ledger) -> list[HistoryPublic]:
     ledger.get_placement(placement_id)  # 404 and jurisdiction check
-    return [HistoryPublic.of(e) for e in ledger.history(placement_id)]
+    return ledger.history(placement_id)
 
 
 @router.post("/{placement_id}/village-review")
