@@ -113,10 +113,18 @@ def _row(placement: Placement, **extra: Any) -> dict[str, Any]:
 class DailyScheduler:
     """Runs the scheduler once a day at ``HH:MM`` Asia/Shanghai inside ``postledger serve``."""
 
-    def __init__(self, scheduler: Scheduler, at: str) -> None:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        at: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(BUSINESS_TZ),
+        poll_seconds: float = 30,
+    ) -> None:
         hour, minute = (int(part) for part in at.split(":"))
         self.scheduler = scheduler
         self.at = (hour, minute)
+        self.clock = clock
+        self.poll_seconds = poll_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="daily-scheduler", daemon=True)
         self.last_run: date | None = None
@@ -131,9 +139,9 @@ class DailyScheduler:
     def _loop(self) -> None:
         system = Actor("system", "", "daily")
         while not self._stop.is_set():
-            now = datetime.now(BUSINESS_TZ)
+            now = self.clock()
             if (now.hour, now.minute) >= self.at and self.last_run != now.date():
                 with acting_as(system):
                     self.scheduler.run(now.date())
                 self.last_run = now.date()
-            self._stop.wait(30)
+            self._stop.wait(self.poll_seconds)

@@ -183,3 +183,40 @@ def test_two_runner_processes_at_once_end_each_placement_once(
         assert county.get(p.id).state.value == "exited"
         assert county.event_types(p.id).count("EndedAutomatically") == 1
     assert json.dumps(run(services, date(2027, 2, 1)).exited) == "[]"
+
+
+def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
+    services: Services, county: County
+) -> None:
+    import threading
+    from datetime import datetime, timedelta
+
+    from postledger.workflows.scheduler import BUSINESS_TZ, DailyScheduler
+
+    p = county.placement_in("active")
+    now = [datetime(2027, 2, 1, 1, 0, tzinfo=BUSINESS_TZ)]
+    ran: list[date] = []
+    done = threading.Event()
+    scheduler = Scheduler(services.ledger, services.read_model)
+    real_run = scheduler.run
+
+    def run_and_note(as_of: date, *args: Any, **kwargs: Any) -> SchedulerReport:
+        report = real_run(as_of, *args, **kwargs)
+        ran.append(as_of)
+        done.set()
+        return report
+
+    scheduler.run = run_and_note  # type: ignore[method-assign]
+    daily = DailyScheduler(scheduler, "02:30", clock=lambda: now[0], poll_seconds=0.01)
+    daily.start()
+    try:
+        assert not done.wait(0.2)  # 01:00: not yet
+        now[0] = now[0] + timedelta(hours=1, minutes=30)  # 02:30 Asia/Shanghai
+        assert done.wait(5)
+        done.clear()
+        assert not done.wait(0.2)  # once a day
+    finally:
+        daily.stop()
+    assert ran == [date(2027, 2, 1)]
+    assert county.get(p.id).exit == {"date": date(2027, 1, 15), "reason": "term_expired",
+                                     "ground": None}
