@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import month_index
+from postledger.domain.dates import month_index, month_of
 from postledger.domain.errors import LimitReached
 
 
@@ -116,6 +116,7 @@ class ClaimLimit(LedgerAggregate):
                 rule=rule,
             )
         every = sorted(self.months | new, key=month_index)
+        cap = int(limit["max_months"])
         if self.until_retirement_from(limit, on):
             last_allowed = str(limit["retirement_month"])
             late = [m for m in every if month_index(m) > month_index(last_allowed)]
@@ -125,8 +126,17 @@ class ClaimLimit(LedgerAggregate):
                     f"{', '.join(late)} come after it",
                     rule=rule,
                 )
+            # Up to retirement, not from any time before: months reach back no further than
+            # the ordinary span before the first approval.
+            first = month_index(month_of(self.first_approved_on or on))
+            early = [m for m in every if month_index(m) <= first - cap]
+            if early:
+                raise LimitReached(
+                    f"{limit['what']}: {', '.join(early[:3])}{'…' if len(early) > 3 else ''} "
+                    f"lie more than {cap} months before the first approval",
+                    rule=rule,
+                )
             return
-        cap = int(limit["max_months"])
         span = month_index(every[-1]) - month_index(every[0]) + 1
         if span > cap:
             raise LimitReached(

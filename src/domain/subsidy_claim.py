@@ -467,7 +467,8 @@ def _social_insurance(
 def _workshop(
     f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
 ) -> Computed:
-    workshop_id = f.text("workshop_id")
+    # The cap is per workshop: "WS-1", "ws-1" and " ws 1" are one workshop.
+    workshop_id = "".join(f.text("workshop_id").split()).upper()
     laborers = f.whole("poor_laborers")
     contract_months = f.whole("contract_months")
     wage_ok = f.flag("wage_at_least_minimum")
@@ -517,6 +518,9 @@ def _training_days(
 def _startup(
     f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
 ) -> Computed:
+    # Once per founder: keyed on the person's resident id, so the same founder cannot claim
+    # again as an organisation or under another business name.
+    founder = _person(claimant, f.rule)
     registered = f.day("registered_on")
     running = f.flag("running")
     f.require(running, "running", "the business must still be running")
@@ -529,7 +533,7 @@ def _startup(
         amount_fen=amount,
         facts={"registered_on": registered.isoformat(), "running": running},
         breakdown=[{"item": "start-up subsidy", "amount_fen": amount}],
-        limits=[_count_limit(f"startup/{claimant.key}", f"start-up subsidy of {claimant.key}")],
+        limits=[_count_limit(f"startup/{founder}", f"start-up subsidy of {founder}")],
     )
 
 
@@ -723,7 +727,9 @@ class SubsidyClaim(LedgerAggregate):
         """Approve or reject. Approval records the claim under each of its limits (the
         ``ClaimLimit`` aggregates, to be saved with the claim), refusing when one is reached."""
         self._require("approve" if approve else "reject", date)
-        if reviewer.as_dict() == self.submitted_by:  # a claim's reviewer is never its submitter
+        # A claim's reviewer is never its submitter: the same person under another role or
+        # jurisdiction is still the same person.
+        if reviewer.name == self.submitted_by.get("name"):
             raise Forbidden(
                 f"{reviewer.name} ({reviewer.role}, {reviewer.jurisdiction}) submitted this "
                 "claim and may not review it",

@@ -629,6 +629,11 @@ def test_social_insurance_up_to_retirement_when_near_it_at_first_approval(
         submit(claims, "social_insurance", on=date(2026, 5, 1), claimant=near,
                months=_months("2026-04", 1))
     assert "retirement (2026-03)" in excinfo.value.detail
+    # ...but not from any time before: months more than 36 before the first approval are refused
+    with pytest.raises(LimitReached) as early:
+        submit(claims, "social_insurance", on=date(2026, 3, 31), claimant=near,
+               months=_months("2010-01", 2))
+    assert "before the first approval" in early.value.detail
     # someone 10 years from retirement is held to 36 months
     young = dict(PERSON, resident_id=rid("19760315", seq=9))
     approve(claims, submit(claims, "social_insurance", on=date(2023, 2, 1), claimant=young,
@@ -642,3 +647,37 @@ def test_a_single_claim_over_the_span_is_refused(claims: ClaimsService) -> None:
     with pytest.raises(LimitReached) as excinfo:
         submit(claims, "social_insurance", on=date(2027, 1, 1), months=_months("2023-01", 37))
     assert excinfo.value.rule == "R-SUB-SOCIAL"
+
+
+# ---------------------------------------------------------------------- limits that resist re-wording
+def test_the_same_person_may_not_review_under_another_role(claims: ClaimsService) -> None:
+    with acting_as(Actor("admin", "", "root")):
+        claim = claims.submit(claim_type="transport", county=COUNTY, date=DAY, claimant=PERSON,
+                              facts=facts("transport"))
+    with acting_as(Actor("admin", "*", "root")), pytest.raises(Forbidden) as excinfo:
+        claims.review(claim.id, date=DAY, approve=True, reason=None)
+    assert excinfo.value.rule == "R-SUB-TRANSPORT"
+
+
+def test_a_workshop_cap_is_not_escaped_by_spelling_its_id_differently(
+    claims: ClaimsService,
+) -> None:
+    # 50 laborers fill the 50 000-yuan cap of workshop WS-1.
+    approve(claims, submit(claims, "workshop", workshop_id="WS-1", poor_laborers=50))
+    with pytest.raises(LimitReached) as excinfo:  # at submission or, at the latest, approval
+        approve(claims, submit(claims, "workshop", workshop_id=" ws- 1", poor_laborers=5))
+    assert excinfo.value.rule == "R-SUB-WORKSHOP"
+
+
+def test_a_founder_gets_one_startup_subsidy_whatever_the_business_is_called(
+    claims: ClaimsService,
+) -> None:
+    approve(claims, submit(claims, "startup"))
+    as_business = {**PERSON, "name": "王芳小吃店"}
+    with pytest.raises(LimitReached) as excinfo:  # at submission or, at the latest, approval
+        approve(claims, submit(claims, "startup", claimant=as_business))
+    assert excinfo.value.rule == "R-SUB-STARTUP"
+    with acting_as(CLERK), pytest.raises(InvalidInput) as nameless:
+        claims.submit(claim_type="startup", county=COUNTY, date=DAY, claimant=ORG,
+                      facts=facts("startup"))
+    assert refusal(nameless) == ("R-SUB-STARTUP", "claimant.resident_id")
