@@ -85,7 +85,7 @@ def test_concurrent_workshop_approvals_never_pass_the_cap(services: Services) ->
     assert len(won) == 1, results
     assert all(isinstance(r, (LimitReached, ConcurrentChange))
                for r in results if not isinstance(r, SubsidyClaim))
-    held = claims.limit("workshop/520524/ws-1")
+    held = claims.limit("workshop/520524/WS-1")
     assert held.total_fen == 3_000_000 <= 5_000_000
     # after the race, one more approval fits in what is left, and then none
     retry = [i for i in ids if str(i) not in held.claim_ids]
