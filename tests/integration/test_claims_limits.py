@@ -112,3 +112,29 @@ def test_a_claim_and_its_limits_survive_a_restart(services: Services) -> None:
     history = services.ledger.history(claim.id)
     assert [e.type for e in history] == ["Submitted", "Reviewed", "Paid", "ClawedBack"]
     assert all(e.previous_hash == p.hash for p, e in pairwise(history))
+
+
+def test_two_approvals_read_from_the_same_limit_version_only_one_saves(
+    services: Services,
+) -> None:
+    """The conflict path itself, without relying on threads overlapping: both approvals read
+    the once-a-year limit before either saves; the store keeps the first and refuses the
+    second, and the second claim stays submitted."""
+    claims = ClaimsService(services.ledger)
+    first, second = (_submit(claims, "transport", PERSON, TICKET) for _ in range(2))
+    key = first.limits[0]["key"]
+    with acting_as(Actor("county", COUNTY, "zhang")):
+        claim_a = claims.get(first.id)
+        claim_b = claims.get(second.id)
+        limit_a, limit_b = claims.limit(key), claims.limit(key)
+        reviewer = Actor("county", COUNTY, "zhang")
+        claim_a.review_by(date=DAY, approve=True, reason=None, reviewer=reviewer,
+                          limits=[limit_a])
+        claim_b.review_by(date=DAY, approve=True, reason=None, reviewer=reviewer,
+                          limits=[limit_b])
+        services.ledger._save(claim_a, limit_a)
+        with pytest.raises(ConcurrentChange):
+            services.ledger._save(claim_b, limit_b)
+        assert claims.get(first.id).state.value == "approved"
+        assert claims.get(second.id).state.value == "submitted"
+        assert len(claims.limit(key).claim_ids) == 1
