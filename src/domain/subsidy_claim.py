@@ -499,7 +499,9 @@ def _training_days(
     daily = f.whole("daily_cost_fen")
     outside = f.flag("outside_home_township")
     passed = f.flag("passed")
-    course = f.optional_text("course") or on.isoformat()
+    # Each course is paid once; a claim naming no course counts as the person's one unnamed
+    # training of that year, so the same training filed twice is not paid twice.
+    course = f.optional_text("course") or f"unnamed-{on.year}"
     f.require(outside, "outside_home_township",
               "board and travel are paid for training outside the home township only")
     f.require(passed, "passed", "paid once the training is passed")

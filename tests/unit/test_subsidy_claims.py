@@ -681,3 +681,12 @@ def test_a_founder_gets_one_startup_subsidy_whatever_the_business_is_called(
         claims.submit(claim_type="startup", county=COUNTY, date=DAY, claimant=ORG,
                       facts=facts("startup"))
     assert refusal(nameless) == ("R-SUB-STARTUP", "claimant.resident_id")
+
+
+def test_training_days_without_a_course_are_paid_once_a_year(claims: ClaimsService) -> None:
+    approve(claims, submit(claims, "training_days", on=date(2024, 6, 1)))
+    with pytest.raises(LimitReached) as excinfo:
+        approve(claims, submit(claims, "training_days", on=date(2024, 6, 2)), date(2024, 6, 2))
+    assert excinfo.value.rule == "R-SUB-TRAINDAY"
+    named = submit(claims, "training_days", on=date(2024, 7, 1), course="电工培训 2024-07")
+    assert approve(claims, named, date(2024, 7, 1)).state.value == "approved"
