@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 from postledger.domain.subsidy_claim import SubsidyClaim
-from postledger.projections.readmodel import LogFollower, inside
+from postledger.projections.readmodel import LogFollower, inside, matching
 
 metadata = MetaData()
 
@@ -61,13 +61,8 @@ class ClaimsReadModel(LogFollower):
         limit: int = 1000,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
-        query = select(claims).where(inside(claims.c.path, within))
-        if county:
-            query = query.where(claims.c.county == county)
-        if claim_type:
-            query = query.where(claims.c.type == claim_type)
-        if state:
-            query = query.where(claims.c.state == state)
+        query = matching(select(claims).where(inside(claims.c.path, within)), claims,
+                         county=county, type=claim_type, state=state)
         query = query.order_by(claims.c.submitted_on, claims.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]

@@ -248,15 +248,11 @@ class ReadModel(LogFollower):
         limit: int = 1000,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
-        query = select(placements).where(inside(placements.c.path, within))
-        if county:
-            query = query.where(placements.c.county == county)
-        if township:
-            query = query.where(placements.c.township == township)
-        if state:
-            query = query.where(placements.c.state == state)
-        if person:
-            query = query.where(placements.c.resident_id == person.strip().upper())
+        query = matching(
+            select(placements).where(inside(placements.c.path, within)), placements,
+            county=county, township=township, state=state,
+            resident_id=person.strip().upper() if person else None,
+        )
         query = query.order_by(placements.c.applied_on, placements.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
@@ -276,15 +272,18 @@ class ReadModel(LogFollower):
         township: str | None = None,
         kind: str | None = None,
     ) -> list[dict[str, Any]]:
-        query = select(posts).where(inside(posts.c.path, within))
-        if county:
-            query = query.where(posts.c.county == county)
-        if township:
-            query = query.where(posts.c.township == township)
-        if kind:
-            query = query.where(posts.c.kind == kind)
+        query = matching(select(posts).where(inside(posts.c.path, within)), posts,
+                         county=county, township=township, kind=kind)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(posts.c.title))]
+
+
+def matching(query: Any, table: Table, **wanted: str | None) -> Any:
+    """``query`` narrowed to rows whose columns equal each value given (None: no filter)."""
+    for column, value in wanted.items():
+        if value:
+            query = query.where(table.c[column] == value)
+    return query
 
 
 def watched_topics(classes: Sequence[type[Any]]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from transitions import Machine
+from postledger.workflows.step_table import StepTable
 
 
 class ClaimState(StrEnum):
@@ -42,13 +42,7 @@ TRANSITIONS: list[dict[str, Any]] = [
      "dest": S.CLAWED_BACK},
 ]
 
-_MACHINE = Machine(
-    model=None,
-    states=ClaimState,
-    transitions=TRANSITIONS,
-    initial=S.SUBMITTED,
-    auto_transitions=False,
-)
+_TABLE = StepTable(ClaimState, TRANSITIONS, initial=S.SUBMITTED)
 
 # The API's names for the triggers, for ``allowed_steps`` in responses.
 STEP_NAMES: dict[str, str] = {
@@ -63,16 +57,13 @@ STEP_NAMES: dict[str, str] = {
 
 def next_state(state: ClaimState, trigger: str) -> ClaimState | None:
     """The state after ``trigger`` from ``state``, or None when the step may not happen."""
-    found = _MACHINE.get_transitions(trigger=trigger, source=state)
-    if not found:
-        return None
-    return ClaimState[str(found[0].dest)]
+    return _TABLE.next_state(state, trigger)
 
 
 def allowed_steps(state: ClaimState) -> list[str]:
     """The API steps (``review``, ``payment``…) that may be taken now, without repeats."""
     steps: list[str] = []
-    for trigger in _MACHINE.get_triggers(state):
+    for trigger in _TABLE.triggers(state):
         name = STEP_NAMES.get(trigger, trigger)
         if name not in steps:
             steps.append(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from transitions import Machine
+from postledger.workflows.step_table import StepTable
 
 
 class PlacementState(StrEnum):
@@ -105,25 +105,16 @@ STEP_NAMES: dict[str, str] = {
     "withdraw": "withdrawal",
 }
 
-_MACHINE = Machine(
-    model=None,
-    states=PlacementState,
-    transitions=TRANSITIONS,
-    initial=S.APPLIED,
-    auto_transitions=False,
-)
+_TABLE = StepTable(PlacementState, TRANSITIONS, initial=S.APPLIED)
 
 
 def allowed_steps(state: PlacementState) -> list[str]:
-    return list(_MACHINE.get_triggers(state))
+    return _TABLE.triggers(state)
 
 
 def next_state(state: PlacementState, trigger: str) -> PlacementState | None:
     """The state after ``trigger`` from ``state``, or None when the step may not happen."""
-    found = _MACHINE.get_transitions(trigger=trigger, source=state)
-    if not found:
-        return None
-    return PlacementState[str(found[0].dest)]
+    return _TABLE.next_state(state, trigger)
 
 
 def refusal_rule(state: PlacementState, trigger: str) -> str:
