@@ -109,7 +109,8 @@ def _claims(ledger: PostLedger) -> int:
         ("social_insurance", {**person, "resident_id": _rid(date(1968, 8, 8), 3)},
          {"months": [{"month": f"2025-0{m}", "premiums_paid_fen": 45_000} for m in (1, 2, 3)],
           "graduate": False, "small_firm": False}, "paid"),
-        ("workshop", firm, {"workshop_id": "城关扶贫车间", "poor_laborers": 8,
+        ("workshop", firm, {"workshop_id": "城关扶贫车间", "poor_laborers": [
+            _rid(date(1970 + i, 9, 9), 20 + i) for i in range(8)],
                             "contract_months": 12, "wage_at_least_minimum": True}, "rejected"),
         ("training_days", {**person, "resident_id": _rid(date(1985, 1, 9), 4)},
          {"days": 5, "daily_cost_fen": 12_000, "outside_home_township": True, "passed": True},

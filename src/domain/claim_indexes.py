@@ -1,8 +1,10 @@
 """Limits that span subsidy claims (RULES.md §6), one ``ClaimLimit`` aggregate per key.
 
 A key names what is limited: ``transport/<resident id>/<year>`` (once a year),
-``workshop/<county>/<workshop id>`` (50 000 yuan in all), ``social_insurance/<resident id>``
-(36 months in all, never one month twice), … Its id is ``uuid5`` of the key, and it is saved in
+``workshop/<county>/<workshop id>`` (50 000 yuan in all), ``workshop-laborer/<resident id>``
+(a named laborer once), ``social_insurance/<resident id>`` (36 months in all, never one month
+twice, the scheme of the first approval), ``absorption-employer/<county>/<employer>/<year>``
+(the year's head count that chooses the tier), … Its id is ``uuid5`` of the key, and it is saved in
 the same ``save()`` as the claim whose **approval** it records: two concurrent approvals that
 both pass a limit write the same version of it, and the store commits only one (the other
 gets ``ConcurrentChange``); an approval that comes after sees the first one recorded and is
@@ -26,6 +28,7 @@ from eventsourcing.domain import event
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.dates import month_index, month_of
 from postledger.domain.errors import LimitReached
+from postledger.domain.subsidy_policy import choose_tier
 
 
 def claim_limit_id(key: str) -> UUID:
@@ -56,6 +59,10 @@ class ClaimLimit(LedgerAggregate):
         # retirement (fewer than `near_retirement_years` from it then) or for `max_months`.
         self.first_approved_on: date | None = None
         self.until_retirement = False
+        # R-SUB-SOCIAL: the scheme (ordinary 36 months, graduate 24, small firm hiring a
+        # graduate 12) of the first approval governs the person's later claims.
+        self.scheme: str | None = None
+        self.scheme_max_months: int | None = None
 
     # ------------------------------------------------------------------ what is held
     @property
@@ -69,6 +76,11 @@ class ClaimLimit(LedgerAggregate):
     @property
     def months(self) -> set[str]:
         return {m for e in self.entries for m in e.get("months", [])}
+
+    @property
+    def workers(self) -> list[dict[str, Any]]:
+        """R-SUB-ABSORB: the workers approved under an employer-year head count."""
+        return [dict(w) for e in self.entries for w in e.get("workers", [])]
 
     def remaining_fen(self, cap_fen: int) -> int:
         return max(0, cap_fen - self.total_fen)
@@ -103,10 +115,36 @@ class ClaimLimit(LedgerAggregate):
                 )
         elif kind == "months":
             self._check_months(limit, on=on, rule=rule)
+        elif kind == "headcount":
+            self._check_headcount(limit, rule=rule)
         else:  # pragma: no cover - limits are built by the calculators
             raise AssertionError(f"unknown limit kind {kind}")
 
+    def _check_headcount(self, limit: dict[str, Any], *, rule: str) -> None:
+        """R-SUB-ABSORB: the claim was priced by the tier its employer's year reached at
+        submission; approvals since may have moved the year to another tier (or past every
+        tier), and then this claim cannot be approved as computed."""
+        year = self.workers + list(limit["workers"])
+        chosen = choose_tier(year, list(limit["tiers"]))
+        if chosen is not None and chosen[0] == int(limit["tier"]):
+            return
+        now = "no tier" if chosen is None else f"tier {chosen[0]}"
+        raise LimitReached(
+            f"{limit['what']}: {len(self.workers)} already approved and {len(limit['workers'])} "
+            f"in this claim make {len(year)}, which {now} of the county's table fits; the "
+            f"claim was computed by tier {limit['tier']} when submitted. Reject it and submit "
+            "it again to compute it by the year's workers as they are now",
+            rule=rule,
+        )
+
     def _check_months(self, limit: dict[str, Any], *, on: date, rule: str) -> None:
+        if self.scheme is not None and limit.get("scheme") not in (None, self.scheme):
+            raise LimitReached(
+                f"{limit['what']}: first approved on {self.first_approved_on} under the "
+                f"{self.scheme} scheme ({self.scheme_max_months} months); every later claim "
+                f"for the person follows it, this one is claimed as {limit['scheme']}",
+                rule=rule,
+            )
         new = set(limit["months"])
         twice = sorted(new & self.months)
         if twice:
@@ -116,7 +154,7 @@ class ClaimLimit(LedgerAggregate):
                 rule=rule,
             )
         every = sorted(self.months | new, key=month_index)
-        cap = int(limit["max_months"])
+        cap = self.scheme_max_months or int(limit["max_months"])
         if self.until_retirement_from(limit, on):
             last_allowed = str(limit["retirement_month"])
             late = [m for m in every if month_index(m) > month_index(last_allowed)]
@@ -173,16 +211,25 @@ class ClaimLimit(LedgerAggregate):
             amount_fen=amount_fen,
             months=months,
             until_retirement=until_retirement,
+            workers=[dict(w) for w in limit.get("workers", [])],
+            scheme=limit.get("scheme"),
+            scheme_max_months=int(limit["max_months"]) if limit.get("scheme") else None,
         )
 
+    # The last three fields came after the first events of this topic were stored; their
+    # defaults are what those events meant (no workers, no scheme fixed).
     @event("ApprovalRecorded", topic="postledger:claim_limit:approval_recorded")
     def _approval_recorded(
         self, date: date, claim_id: str, amount_fen: int, months: list[str],
-        until_retirement: bool,
+        until_retirement: bool, workers: list[dict[str, Any]] | None = None,
+        scheme: str | None = None, scheme_max_months: int | None = None,
     ) -> None:
         if self.first_approved_on is None:
             self.first_approved_on = date
             self.until_retirement = until_retirement
+            self.scheme = scheme
+            self.scheme_max_months = scheme_max_months
         self.entries.append(
-            {"claim_id": claim_id, "date": date, "amount_fen": amount_fen, "months": months}
+            {"claim_id": claim_id, "date": date, "amount_fen": amount_fen, "months": months,
+             "workers": workers or []}
         )

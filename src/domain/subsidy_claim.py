@@ -33,10 +33,14 @@ from postledger.domain.dates import add_months, month_index, month_of
 from postledger.domain.errors import Forbidden, InvalidInput, StepNotAllowed
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.resident_id import ResidentId, birthday_at_age
-from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE
+from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, choose_tier
 from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
 
 CLAIMANT_KINDS = ("person", "organisation")
+
+
+# What was already approved under a limit key (src/domain/claim_indexes.py).
+Approved = Callable[[str], ClaimLimit]
 
 
 def refused(rule: str | None, fact: str, message: str) -> InvalidInput:
@@ -214,15 +218,17 @@ def _count_limit(key: str, what: str, allowed: int = 1) -> dict[str, Any]:
 
 def calculate(
     claim_type: str, *, on: date, county: str, claimant: Claimant, facts: Any,
-    table: dict[str, Any],
+    table: dict[str, Any], approved: Approved,
 ) -> Computed:
-    """The amount and limits of a claim of ``claim_type`` dated ``on``, by ``table``."""
+    """The amount and limits of a claim of ``claim_type`` dated ``on``, by ``table``;
+    ``approved(key)`` is what was already approved under a limit key (a tier that depends on
+    a year's total, R-SUB-ABSORB, reads it)."""
     if claim_type not in CLAIM_TYPES:
         raise refused(None, "type", f"must be one of {', '.join(CLAIM_TYPES)}, got {claim_type!r}")
     rule = RULE_BY_TYPE[claim_type]
     f = _Facts(facts, rule, "facts.")
     try:
-        return _CALCULATORS[claim_type](f, on, county, claimant, table)
+        return _CALCULATORS[claim_type](f, on, county, claimant, table, approved)
     except (KeyError, TypeError, ValueError) as exc:  # a county table of the wrong shape
         raise refused(
             rule, f"policy.subsidies.{claim_type}", f"the county's table is malformed ({exc!r})"
@@ -232,7 +238,8 @@ def calculate(
 # R-SUB-TRANSPORT: min(ticket, cap by destination); once a person a year; ≥ 3 months stable;
 # a real-name ticket.
 def _transport(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     rid = _person(claimant, f.rule)
     _registered_poor(claimant, table, f.rule)
@@ -263,7 +270,8 @@ def _transport(
 
 # R-SUB-CERT: by certificate; self-paid training; employed where the table says so.
 def _certificate(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     rid = _person(claimant, f.rule)
     _registered_poor(claimant, table, f.rule)
@@ -275,18 +283,21 @@ def _certificate(
     if certificate in table["employed_required_for"]:
         f.require(employed, "employed", f"a {certificate} certificate is subsidised once employed")
     amount = int(amounts[certificate])
+    # One subsidy per group: a B2 licence and a later A2 are one "B2 or higher" licence.
+    group = str((table.get("limit_groups") or {}).get(certificate, certificate))
     return Computed(
         amount_fen=amount,
         facts={"certificate": certificate, "self_paid": self_paid, "employed": employed},
         breakdown=[{"item": f"{certificate} certificate", "amount_fen": amount}],
-        limits=[_count_limit(f"certificate/{rid}/{certificate}",
-                             f"{certificate} certificate subsidy of {rid}")],
+        limits=[_count_limit(f"certificate/{rid}/{group}",
+                             f"{group} certificate subsidy of {rid}")],
     )
 
 
 # R-SUB-JOBTRAIN: by level; ≥ 1-year contract; trained within 1 year of signing.
 def _job_training(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     rid = _person(claimant, f.rule)
     amounts: dict[str, int] = table["amounts_fen"]
@@ -327,7 +338,8 @@ def _distinct_workers(workers: list[_Facts]) -> list[str]:
 # R-SUB-EXPORT: per worker, flat (Zhijin) or by destination (Yunnan, Hekou, Huize); the
 # organiser is a registered agency, village committee or broker.
 def _labour_export(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     organiser = f.object("organiser")
     kind = organiser.choice("kind", list(table["organiser_kinds"]))
@@ -364,9 +376,16 @@ def _labour_export(
     )
 
 
-# R-SUB-ABSORB: per worker, by the first tier of the county's table that fits the claim.
+def _normalised_name(value: str) -> str:
+    """One name however it is spaced or cased: "WS-1", "ws-1" and " ws- 1" are one."""
+    return "".join(value.split()).upper()
+
+
+# R-SUB-ABSORB: per worker, by the first tier of the county's table that fits the employer's
+# workers of the calendar year: those already approved and this claim's ("当年新吸纳", 004).
 def _absorption(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     employer = f.text("employer")
     workers = f.items("workers")
@@ -376,19 +395,19 @@ def _absorption(
          "contract_months": w.whole("contract_months"), "relocated": w.flag("relocated")}
         for rid, w in zip(ids, workers, strict=True)
     ]
-    n = len(parsed)
-    tier: dict[str, Any] | None = None
-    for candidate in table["tiers"]:
-        top = candidate.get("max_workers")
-        if n < int(candidate.get("min_workers") or 1) or (top is not None and n > int(top)):
-            continue
-        if candidate.get("relocated_only") and not all(p["relocated"] for p in parsed):
-            continue
-        tier = candidate
-        break
-    if tier is None:
-        raise f.refuse("workers", f"no tier of the county's table fits {n} workers as listed "
-                                  f"(tiers: {table['tiers']})")
+    headcount_key = f"absorption-employer/{county}/{_normalised_name(employer)}/{on.year}"
+    earlier = approved(headcount_key).workers
+    year = earlier + [{"resident_id": p["resident_id"], "relocated": p["relocated"]}
+                      for p in parsed]
+    chosen = choose_tier(year, table["tiers"])
+    if chosen is None:
+        raise f.refuse(
+            "workers",
+            f"no tier of the county's table fits {employer}'s {len(year)} workers of {on.year} "
+            f"({len(earlier)} already approved, {len(parsed)} in this claim; "
+            f"{sum(1 for w in year if w['relocated'])} relocated); tiers: {table['tiers']}",
+        )
+    index, tier = chosen
     for w, p in zip(workers, parsed, strict=True):
         w.require(p["months_stable"] >= int(tier["months_stable_min"]), "months_stable",
                   f"{p['resident_id']}: at least {tier['months_stable_min']} months of stable "
@@ -397,12 +416,21 @@ def _absorption(
                   f"{p['resident_id']}: a contract of at least {tier['contract_months_min']} "
                   f"months, got {p['contract_months']}")
     per = int(tier["per_worker_fen"])
+    headcount = {
+        "key": headcount_key, "kind": "headcount",
+        "what": f"workers absorbed by {employer} in {on.year}",
+        "workers": year[len(earlier):], "tiers": table["tiers"], "tier": index,
+        "per_worker_fen": per,
+    }
     return Computed(
-        amount_fen=per * n,
+        amount_fen=per * len(parsed),
         facts={"employer": employer, "workers": parsed},
-        breakdown=[{"item": f"{p['resident_id']} absorbed", "amount_fen": per} for p in parsed],
-        limits=[_count_limit(f"absorption/{rid}/{on.year}",
-                             f"absorption subsidy for {rid} in {on.year}") for rid in ids],
+        breakdown=[{"item": f"{p['resident_id']} absorbed", "amount_fen": per,
+                    "tier": index, "workers_in_year": len(year)} for p in parsed],
+        limits=[headcount] + [
+            _count_limit(f"absorption/{rid}/{on.year}",
+                         f"absorption subsidy for {rid} in {on.year}") for rid in ids
+        ],
     )
 
 
@@ -410,7 +438,8 @@ def _absorption(
 # in all (24 graduates, 12 small firms hiring graduates), or up to retirement when fewer than
 # 5 years from it at the first approval.
 def _social_insurance(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     graduate = f.flag("graduate")
     small_firm = f.flag("small_firm")
@@ -432,11 +461,11 @@ def _social_insurance(
         lines.append({"month": month, "premiums_paid_fen": paid,
                       "amount_fen": paid * numerator // denominator})
     if small_firm and graduate:
-        max_months = int(table["small_firm_graduate_months"])
+        scheme, max_months = "small_firm_graduate", int(table["small_firm_graduate_months"])
     elif graduate:
-        max_months = int(table["graduate_max_months"])
+        scheme, max_months = "graduate", int(table["graduate_max_months"])
     else:
-        max_months = int(table["max_months"])
+        scheme, max_months = "ordinary", int(table["max_months"])
     retirement_age = int(table["retirement_age"][insured.gender])
     retirement_on = birthday_at_age(insured.birth_date, retirement_age)
     months = sorted((line["month"] for line in lines), key=month_index)
@@ -446,6 +475,7 @@ def _social_insurance(
         "kind": "months",
         "what": f"social-insurance subsidy of {insured.value}",
         "months": months,
+        "scheme": scheme,
         "max_months": max_months,
         "retirement_on": retirement_on.isoformat(),
         "retirement_month": month_of(retirement_on),
@@ -465,11 +495,12 @@ def _social_insurance(
 # R-SUB-WORKSHOP: 1000 per poor laborer, ≥ 5 of them, ≥ 6-month contracts, wage ≥ minimum;
 # capped per workshop across its claims (the claim is clipped to what remains, see submit()).
 def _workshop(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
-    # The cap is per workshop: "WS-1", "ws-1" and " ws 1" are one workshop.
-    workshop_id = "".join(f.text("workshop_id").split()).upper()
-    laborers = f.whole("poor_laborers")
+    workshop_id = _normalised_name(f.text("workshop_id"))
+    named = _workshop_laborers(f, table)
+    laborers = len(named) if named is not None else f.whole("poor_laborers")
     contract_months = f.whole("contract_months")
     wage_ok = f.flag("wage_at_least_minimum")
     f.require(laborers >= int(table["min_laborers"]), "poor_laborers",
@@ -479,20 +510,40 @@ def _workshop(
               f"got {contract_months}")
     f.require(wage_ok, "wage_at_least_minimum", "wages must be at least the minimum wage")
     per = int(table["per_laborer_fen"])
+    # A named laborer is subsidised once, whichever workshop claims them: the same people
+    # claimed again, or by two workshops at once, is refused (R-SUB-WORKSHOP).
+    each_once = [
+        _count_limit(f"workshop-laborer/{rid}", f"workshop subsidy for laborer {rid}")
+        for rid in named or []
+    ]
     return Computed(
         amount_fen=per * laborers,
-        facts={"workshop_id": workshop_id, "poor_laborers": laborers,
+        facts={"workshop_id": workshop_id, "poor_laborers": named if named else laborers,
                "contract_months": contract_months, "wage_at_least_minimum": wage_ok},
         breakdown=[{"item": f"{laborers} poor laborers × {per}", "amount_fen": per * laborers}],
         limits=[{"key": f"workshop/{county}/{workshop_id}", "kind": "cap",
                  "cap_fen": int(table["cap_fen"]),
-                 "what": f"workshop {workshop_id} of {county}"}],
+                 "what": f"workshop {workshop_id} of {county}"}, *each_once],
     )
+
+
+def _workshop_laborers(f: _Facts, table: dict[str, Any]) -> list[str] | None:
+    """The laborers' resident ids when ``poor_laborers`` lists them, else None (a count)."""
+    value = f.raw.get("poor_laborers")
+    if not isinstance(value, list):
+        f.require(not table.get("laborer_ids_required"), "poor_laborers",
+                  "the county pays workshops for laborers named by resident id: "
+                  "give poor_laborers as a list of resident ids")
+        return None
+    entries = [{"resident_id": item} if isinstance(item, str) else item for item in value]
+    return _distinct_workers(_Facts({"poor_laborers": entries}, f.rule, f.prefix)
+                             .items("poor_laborers"))
 
 
 # R-SUB-TRAINDAY: min(daily cost, 100 yuan) per day, outside the home township, passed.
 def _training_days(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     rid = _person(claimant, f.rule)
     days = f.whole("days", minimum=1)
@@ -518,7 +569,8 @@ def _training_days(
 
 # R-SUB-STARTUP: 3000 once; registered and running ≥ 1 year.
 def _startup(
-    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any]
+    f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
+    approved: Approved,
 ) -> Computed:
     # Once per founder: keyed on the person's resident id, so the same founder cannot claim
     # again as an organisation or under another business name.
@@ -539,7 +591,9 @@ def _startup(
     )
 
 
-_CALCULATORS: dict[str, Callable[[_Facts, date, str, Claimant, dict[str, Any]], Computed]] = {
+_CALCULATORS: dict[
+    str, Callable[[_Facts, date, str, Claimant, dict[str, Any], Approved], Computed]
+] = {
     "transport": _transport,
     "certificate": _certificate,
     "job_training": _job_training,
@@ -608,7 +662,8 @@ class SubsidyClaim(LedgerAggregate):
                           f"must be one of {', '.join(CLAIM_TYPES)}, got {claim_type!r}")
         who = parse_claimant(claimant, rule)
         computed = calculate(
-            claim_type, on=date, county=county, claimant=who, facts=facts, table=table
+            claim_type, on=date, county=county, claimant=who, facts=facts, table=table,
+            approved=limit_for,
         )
         amount = computed.amount_fen
         not_yet_saved = uuid4()

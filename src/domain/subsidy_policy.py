@@ -56,10 +56,16 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
     },
     # R-SUB-CERT (000): self-paid training, certificate obtained and employed (the clause
     # "自费培训后取得相应技能水平证书并实现就业的" governs every kind); a county may narrow
-    # ``employed_required_for``. Once per person and certificate.
+    # ``employed_required_for``. "B2及以上准驾大型货车（客车）驾驶证": B2 and every class above it
+    # (B1, A3, A2, A1) is one subsidy, so ``limit_groups`` counts them together: once per
+    # person and group (a certificate outside any group is its own group).
     "certificate": {
         "amounts_fen": {
             "excavator": 300_000,
+            "driving_a1": 300_000,
+            "driving_a2": 300_000,
+            "driving_a3": 300_000,
+            "driving_b1": 300_000,
             "driving_b2": 300_000,
             "driving_c": 200_000,
             "security_guard": 200_000,
@@ -69,9 +75,16 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
             "welder": 300_000,
         },
         "employed_required_for": [
-            "excavator", "driving_b2", "driving_c", "security_guard",
-            "beauty", "chef", "electrician", "welder",
+            "excavator", "driving_a1", "driving_a2", "driving_a3", "driving_b1", "driving_b2",
+            "driving_c", "security_guard", "beauty", "chef", "electrician", "welder",
         ],
+        "limit_groups": {
+            "driving_a1": "driving_b2_or_higher",
+            "driving_a2": "driving_b2_or_higher",
+            "driving_a3": "driving_b2_or_higher",
+            "driving_b1": "driving_b2_or_higher",
+            "driving_b2": "driving_b2_or_higher",
+        },
         "eligible_categories": REGISTERED_POOR,
     },
     # R-SUB-JOBTRAIN (004, Yunnan): by certificate level; ≥ 1-year contract; trained within
@@ -97,9 +110,11 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
         "organiser_kinds": ["agency", "village_committee", "broker"],
     },
     # R-SUB-ABSORB: Zhijin (000) 500 per person, ≥ 6 months stable, ≥ 1-year contract.
-    # Tiers are tried in order; the first whose head-count bounds (and "all relocated", where
-    # asked) fit the claim applies, and every worker listed must meet its conditions.
-    # Once per worker per calendar year.
+    # Tiers are tried in order (``choose_tier``); the first whose head-count bounds (and "all
+    # relocated", where asked) fit the employer's workers of the calendar year applies: those
+    # already approved in that year with this claim's ("当年新吸纳", 004), so splitting one
+    # year's intake into several claims never reaches a better tier. Every worker listed must
+    # meet the tier's conditions. Once per worker per calendar year.
     "absorption": {
         "tiers": [
             {
@@ -127,12 +142,16 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
         "retirement_age": {"male": 60, "female": 50},
     },
     # R-SUB-WORKSHOP (004, Yunnan): 1000 per poor laborer, ≥ 5 of them, ≥ 6-month contracts,
-    # wage ≥ minimum; at most 50 000 per workshop across all its claims.
+    # wage ≥ minimum; at most 50 000 per workshop across all its claims. ``poor_laborers`` is a
+    # count (API.md) or the laborers' resident ids; named laborers are each subsidised once,
+    # whichever workshop claims them. A county that sets ``laborer_ids_required`` accepts
+    # named laborers only.
     "workshop": {
         "per_laborer_fen": 100_000,
         "min_laborers": 5,
         "contract_months_min": 6,
         "cap_fen": 5_000_000,
+        "laborer_ids_required": False,
     },
     # R-SUB-TRAINDAY (001): min(daily cost, 100) per day, outside the home township, passed.
     # Once per person and course (``course`` fact; the claim date when not given).
@@ -198,3 +217,19 @@ def table_for(claim_type: str, county_subsidies: dict[str, Any]) -> dict[str, An
             rule=RULE_BY_TYPE[claim_type],
         )
     return merged(DEFAULT_SUBSIDIES[claim_type], override)
+
+
+def choose_tier(
+    workers: list[dict[str, Any]], tiers: list[dict[str, Any]]
+) -> tuple[int, dict[str, Any]] | None:
+    """R-SUB-ABSORB: the first tier (its index and itself) whose head-count bounds fit
+    ``workers`` and, where it asks for relocated people only, finds every one relocated."""
+    n = len(workers)
+    for index, tier in enumerate(tiers):
+        top = tier.get("max_workers")
+        if n < int(tier.get("min_workers") or 1) or (top is not None and n > int(top)):
+            continue
+        if tier.get("relocated_only") and not all(w["relocated"] for w in workers):
+            continue
+        return index, tier
+    return None

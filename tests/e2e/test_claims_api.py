@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from postledger.api.deps import Services
 from postledger.api.main import create_app
 from postledger.api.routers import claims as claims_router
+from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
 
 COUNTY = "530326"
@@ -174,3 +176,49 @@ def test_idempotent_submission(api: TestClient) -> None:
     again = api.post("/claims", json=_transport(), headers=headers)
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"]
+
+
+def _ids(first: int, n: int) -> list[str]:
+    return [ResidentId.compose(COUNTY, date(1985, 5, 5), first + i).value for i in range(n)]
+
+
+def test_named_workshop_laborers_are_paid_once_over_http(api: TestClient) -> None:
+    def workshop(workshop_id: str, laborers: list[str]) -> dict[str, Any]:
+        return {"type": "workshop", "county": COUNTY, "date": "2024-06-01",
+                "claimant": {"kind": "organisation", "name": "Hekou Bamboo Workshop"},
+                "facts": {"workshop_id": workshop_id, "poor_laborers": laborers,
+                          "contract_months": 6, "wage_at_least_minimum": True}}
+
+    crew = _ids(10, 6)
+    first = api.post("/claims", json=workshop("HK-1", crew), headers=CLERK)
+    assert first.status_code == 201, first.text
+    assert first.json()["amount_fen"] == 600_000
+    approved = api.post(f"/claims/{first.json()['id']}/review",
+                        json={"date": "2024-06-02", "approve": True}, headers=REVIEWER)
+    assert approved.status_code == 200, approved.text
+    again = api.post("/claims", json=workshop("HK-2", [crew[0], *_ids(20, 4)]), headers=CLERK)
+    assert again.status_code == 409
+    assert again.json()["rule"] == "R-SUB-WORKSHOP"
+    assert crew[0] in again.json()["detail"]
+
+
+def test_a_split_huize_intake_is_priced_by_the_whole_year(api: TestClient) -> None:
+    put = api.put(f"/policies/{COUNTY}",
+                  json={"effective_from": "2024-01-01", "subsidies": HUIZE_SUBSIDIES},
+                  headers=ADMIN)
+    assert put.status_code == 200, put.text
+
+    def absorption(first: int, n: int) -> dict[str, Any]:
+        return {"type": "absorption", "county": COUNTY, "date": "2024-06-01",
+                "claimant": {"kind": "organisation", "name": "Huize Potato Co-op"},
+                "facts": {"employer": "Huize Potato Co-op", "workers": [
+                    {"resident_id": r, "months_stable": 13, "contract_months": 12,
+                     "relocated": False} for r in _ids(first, n)]}}
+
+    ten = api.post("/claims", json=absorption(100, 10), headers=CLERK)
+    assert ten.json()["amount_fen"] == 10 * 200_000
+    api.post(f"/claims/{ten.json()['id']}/review", json={"date": "2024-06-02", "approve": True},
+             headers=REVIEWER).raise_for_status()
+    more = api.post("/claims", json=absorption(200, 10), headers=CLERK)
+    assert more.status_code == 422
+    assert (more.json()["rule"], more.json()["fact"]) == ("R-SUB-ABSORB", "facts.workers")

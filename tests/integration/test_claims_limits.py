@@ -13,8 +13,10 @@ import pytest
 from postledger.api.deps import Services
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.claim_indexes import ClaimLimit
-from postledger.domain.errors import LimitReached
+from postledger.domain.errors import InvalidInput, LimitReached
+from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
 from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.claims import ClaimsService
 
@@ -27,6 +29,10 @@ TICKET = {"destination": "other_province", "ticket_price_fen": 80_000, "months_s
 WORKSHOP = {"workshop_id": "ws-1", "poor_laborers": 30, "contract_months": 6,
             "wage_at_least_minimum": True}
 ORG = {"kind": "organisation", "name": "Chengguan workshop"}
+
+
+def resident_id(seq: int) -> str:
+    return ResidentId.compose(COUNTY, date(1980, 1, 1), seq).value
 
 
 def _submit(claims: ClaimsService, claim_type: str, claimant: dict[str, Any],
@@ -138,3 +144,61 @@ def test_two_approvals_read_from_the_same_limit_version_only_one_saves(
         assert claims.get(first.id).state.value == "approved"
         assert claims.get(second.id).state.value == "submitted"
         assert len(claims.limit(key).claim_ids) == 1
+
+
+def _huize(services: Services) -> None:
+    with acting_as(Actor("admin", "", "root")):
+        services.ledger.set_policy(COUNTY, date(2020, 1, 1), {"subsidies": HUIZE_SUBSIDIES})
+
+
+def _absorbed(first_seq: int, n: int) -> dict[str, Any]:
+    return {"employer": "Huize Tea", "workers": [
+        {"resident_id": resident_id(first_seq + i), "months_stable": 12, "contract_months": 12,
+         "relocated": False} for i in range(n)]}
+
+
+def test_concurrent_absorption_approvals_never_pass_the_employers_tier(
+    services: Services,
+) -> None:
+    # Huize pays 2000 a head for an intake of at most 10 in a year: of two claims of 10 and 5
+    # (15 in all), submitted before either was approved, exactly one can be approved.
+    _huize(services)
+    claims = ClaimsService(services.ledger)
+    ten = _submit(claims, "absorption", ORG, _absorbed(100, 10))
+    five = _submit(claims, "absorption", ORG, _absorbed(200, 5))
+    results = _race(claims, [ten.id, five.id])
+    won = [r for r in results if isinstance(r, SubsidyClaim)]
+    lost = [r for r in results if not isinstance(r, SubsidyClaim)]
+    assert len(won) == 1, results
+    assert len(lost) == 1 and isinstance(lost[0], (LimitReached, ConcurrentChange)), results
+    held = claims.limit(ten.limits[0]["key"])
+    assert len(held.workers) == len(won[0].facts["workers"]) <= 10
+
+
+def test_the_years_head_count_and_a_social_insurance_scheme_survive_a_restart(
+    services: Services,
+) -> None:
+    _huize(services)
+    claims = ClaimsService(services.ledger)
+    reviewer = Actor("county", COUNTY, "zhang")
+    absorbed = _submit(claims, "absorption", ORG, _absorbed(100, 4))
+    insured = _submit(claims, "social_insurance", PERSON, {
+        "months": [{"month": "2024-01", "premiums_paid_fen": 30_000}],
+        "graduate": True, "small_firm": False})
+    with acting_as(reviewer):
+        for claim in (absorbed, insured):
+            claims.review(claim.id, date=DAY, approve=True, reason=None)
+    headcount = services.ledger.repository.get(ClaimLimit.create_id(absorbed.limits[0]["key"]))
+    assert isinstance(headcount, ClaimLimit)
+    assert [w["resident_id"] for w in headcount.workers] == [
+        resident_id(100 + i) for i in range(4)]
+    span = services.ledger.repository.get(ClaimLimit.create_id(insured.limits[0]["key"]))
+    assert isinstance(span, ClaimLimit)
+    assert (span.scheme, span.scheme_max_months) == ("graduate", 24)
+    # and they still decide: 7 more make 11 (no tier), and the person stays a graduate
+    with pytest.raises(InvalidInput):
+        _submit(claims, "absorption", ORG, _absorbed(200, 7))
+    with pytest.raises(LimitReached):
+        _submit(claims, "social_insurance", PERSON, {
+            "months": [{"month": "2024-02", "premiums_paid_fen": 30_000}],
+            "graduate": False, "small_firm": False})

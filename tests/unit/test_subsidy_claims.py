@@ -14,6 +14,7 @@ import pytest
 
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, StepNotAllowed
+from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidy_claim import SubsidyClaim
 from postledger.domain.subsidy_policy import (
     DEFAULT_SUBSIDIES,
@@ -30,15 +31,12 @@ REVIEWER = Actor("county", COUNTY, "zhang")
 ADMIN = Actor("admin", "", "root")
 DAY = date(2024, 6, 1)
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
 def rid(birth: str = "19800101", seq: int = 1, male: bool = True) -> str:
     """A valid resident id (GB 11643-1999) for a birth date; ``seq`` makes it unique."""
-    order = f"{(seq * 2 + (1 if male else 0)) % 1000:03d}"
-    body = f"520524{birth}{order}"
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True)) % 11]
-    return body + check
+    return ResidentId.compose(
+        "520524", date.fromisoformat(f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"),
+        (seq * 2 + (1 if male else 0)) % 1000,
+    ).value
 
 
 PERSON = {"name": "Wang Fang", "resident_id": rid(), "category": "lifted"}
@@ -142,6 +140,11 @@ def refusal(excinfo: pytest.ExceptionInfo[InvalidInput]) -> tuple[str | None, st
         # R-SUB-CERT: by certificate
         ("certificate", {"certificate": "excavator"}, 300_000),
         ("certificate", {"certificate": "driving_b2"}, 300_000),
+        # "B2 or higher": every class above B2 too
+        ("certificate", {"certificate": "driving_b1"}, 300_000),
+        ("certificate", {"certificate": "driving_a3"}, 300_000),
+        ("certificate", {"certificate": "driving_a2"}, 300_000),
+        ("certificate", {"certificate": "driving_a1"}, 300_000),
         ("certificate", {"certificate": "driving_c"}, 200_000),
         ("certificate", {"certificate": "security_guard"}, 200_000),
         ("certificate", {"certificate": "beauty"}, 300_000),
@@ -161,6 +164,7 @@ def refusal(excinfo: pytest.ExceptionInfo[InvalidInput]) -> tuple[str | None, st
         ("social_insurance", {}, 20_001),
         # R-SUB-WORKSHOP: 1000 per poor laborer
         ("workshop", {"poor_laborers": 7}, 700_000),
+        ("workshop", {"poor_laborers": [rid(seq=80 + i) for i in range(6)]}, 600_000),
         # R-SUB-TRAINDAY: min(daily cost, 100) per day
         ("training_days", {"days": 5, "daily_cost_fen": 12_000}, 50_000),
         ("training_days", {"days": 3, "daily_cost_fen": 8_050}, 24_150),
@@ -690,3 +694,128 @@ def test_training_days_without_a_course_are_paid_once_a_year(claims: ClaimsServi
     assert excinfo.value.rule == "R-SUB-TRAINDAY"
     named = submit(claims, "training_days", on=date(2024, 7, 1), course="电工培训 2024-07")
     assert approve(claims, named, date(2024, 7, 1)).state.value == "approved"
+
+
+# ---------------------------------------------------------------------- limits that resist splitting
+def _absorbed_from(first_seq: int, n: int, relocated: bool) -> list[dict[str, Any]]:
+    return [{"resident_id": rid(seq=first_seq + i), "months_stable": 12, "contract_months": 12,
+             "relocated": relocated} for i in range(n)]
+
+
+def test_huize_absorption_tier_counts_the_employers_whole_year(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    # "当年新吸纳…10人以内": 20 workers who are not all relocated fit no tier, whether in one
+    # claim or in two claims of 10.
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    first = submit(claims, "absorption", workers=_absorbed_from(100, 10, relocated=False))
+    assert first.amount_fen == 2_000_000
+    approve(claims, first)
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "absorption", workers=_absorbed_from(200, 10, relocated=False))
+    assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers")
+    assert "20 workers of 2024 (10 already approved, 10 in this claim" in excinfo.value.detail
+    # the employer's name however spaced or cased is the same employer
+    with pytest.raises(InvalidInput):
+        submit(claims, "absorption", employer=" chengguan  GARMENTS",
+               workers=_absorbed_from(200, 1, relocated=False))
+    # a new year is a new intake
+    next_year = submit(claims, "absorption", on=date(2025, 3, 1),
+                       workers=_absorbed_from(200, 10, relocated=False))
+    assert next_year.amount_fen == 2_000_000
+
+
+def test_huize_relocated_intake_reaches_the_higher_tier_across_claims(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    # 5 relocated workers first (2000 each); 5 more make the year's 10 relocated (3000 each for
+    # this claim); splitting never pays more than one claim of all 10 would (3000 each).
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    first = submit(claims, "absorption", workers=_absorbed_from(100, 5, relocated=True))
+    approve(claims, first)
+    second = submit(claims, "absorption", workers=_absorbed_from(200, 5, relocated=True))
+    assert (first.amount_fen, second.amount_fen) == (1_000_000, 1_500_000)
+    assert second.breakdown[0]["workers_in_year"] == 10
+
+
+def test_huize_absorption_approval_refused_when_the_year_changed_meanwhile(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    first = submit(claims, "absorption", workers=_absorbed_from(100, 10, relocated=False))
+    second = submit(claims, "absorption", workers=_absorbed_from(200, 5, relocated=False))
+    approve(claims, first)
+    with pytest.raises(LimitReached) as excinfo:
+        approve(claims, second)
+    assert excinfo.value.rule == "R-SUB-ABSORB"
+    assert "10 already approved and 5 in this claim make 15, which no tier" in excinfo.value.detail
+    assert claims.get(second.id).state.value == "submitted"
+
+
+def test_social_insurance_scheme_is_fixed_at_the_first_approval(claims: ClaimsService) -> None:
+    # First approved as a graduate (24 months): a later claim for the same person as an
+    # ordinary worker (36 months) would stretch the span, and is refused.
+    on = date(2026, 6, 30)
+    approve(claims, submit(claims, "social_insurance", on=on, graduate=True,
+                           months=_months("2024-01", 24)), on)
+    with pytest.raises(LimitReached) as excinfo:
+        submit(claims, "social_insurance", on=on, graduate=False, months=_months("2026-01", 1))
+    assert excinfo.value.rule == "R-SUB-SOCIAL"
+    assert "under the graduate scheme (24 months)" in excinfo.value.detail
+    # a small firm that hires a graduate first (12 months) cannot reach 24 as a graduate later
+    other = dict(PERSON, resident_id=rid("20000101", seq=30))
+    approve(claims, submit(claims, "social_insurance", on=on, claimant=other, graduate=True,
+                           small_firm=True, months=_months("2025-01", 12)), on)
+    with pytest.raises(LimitReached):
+        submit(claims, "social_insurance", on=on, claimant=other, graduate=True,
+               months=_months("2026-01", 1))
+
+
+def test_named_workshop_laborers_are_each_subsidised_once(claims: ClaimsService) -> None:
+    crew = [rid(seq=80 + i) for i in range(6)]
+    approve(claims, submit(claims, "workshop", poor_laborers=crew))
+    # the same laborers claimed again by the same workshop
+    with pytest.raises(LimitReached) as excinfo:
+        submit(claims, "workshop", poor_laborers=[*crew[1:], rid(seq=90)])
+    assert excinfo.value.rule == "R-SUB-WORKSHOP"
+    assert crew[1] in excinfo.value.detail
+    # ...or by another workshop
+    with pytest.raises(LimitReached):
+        submit(claims, "workshop", workshop_id="ws-2",
+               poor_laborers=[crew[0], *(rid(seq=91 + i) for i in range(4))])
+    fresh = submit(claims, "workshop", poor_laborers=[rid(seq=91 + i) for i in range(5)])
+    assert fresh.amount_fen == 500_000
+    assert fresh.facts["poor_laborers"] == [rid(seq=91 + i) for i in range(5)]
+
+
+def test_workshop_laborers_are_listed_once_and_by_valid_ids(claims: ClaimsService) -> None:
+    crew = [rid(seq=80 + i) for i in range(5)]
+    with pytest.raises(InvalidInput) as twice:
+        submit(claims, "workshop", poor_laborers=[*crew, crew[2]])
+    assert refusal(twice) == ("R-SUB-WORKSHOP", "facts.poor_laborers[5].resident_id")
+    with pytest.raises(InvalidInput) as bad:
+        submit(claims, "workshop", poor_laborers=[*crew[:4], "520524198001010000"])
+    assert refusal(bad) == ("R-SUB-WORKSHOP", "facts.poor_laborers[4].resident_id")
+    with pytest.raises(InvalidInput) as few:
+        submit(claims, "workshop", poor_laborers=crew[:4])
+    assert refusal(few) == ("R-SUB-WORKSHOP", "facts.poor_laborers")
+
+
+def test_a_county_may_require_workshop_laborers_by_id(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    set_subsidies(app, {"workshop": {"laborer_ids_required": True}})
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "workshop", poor_laborers=7)
+    assert refusal(excinfo) == ("R-SUB-WORKSHOP", "facts.poor_laborers")
+    named = submit(claims, "workshop", poor_laborers=[{"resident_id": rid(seq=80 + i)}
+                                                      for i in range(7)])
+    assert named.amount_fen == 700_000
+
+
+def test_one_subsidy_for_a_b2_or_higher_licence(claims: ClaimsService) -> None:
+    approve(claims, submit(claims, "certificate", certificate="driving_b2"))
+    with pytest.raises(LimitReached) as excinfo:
+        submit(claims, "certificate", certificate="driving_a2")
+    assert excinfo.value.rule == "R-SUB-CERT"
+    assert submit(claims, "certificate", certificate="driving_c").amount_fen == 200_000
