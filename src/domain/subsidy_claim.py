@@ -552,7 +552,8 @@ def _training_days(
     passed = f.flag("passed")
     # Each course is paid once; a claim naming no course counts as the person's one unnamed
     # training of that year, so the same training filed twice is not paid twice.
-    course = f.optional_text("course") or f"unnamed-{on.year}"
+    named = f.optional_text("course")
+    course = _normalised_name(named) if named else f"unnamed-{on.year}"
     f.require(outside, "outside_home_township",
               "board and travel are paid for training outside the home township only")
     f.require(passed, "passed", "paid once the training is passed")

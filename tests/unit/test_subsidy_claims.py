@@ -819,3 +819,10 @@ def test_one_subsidy_for_a_b2_or_higher_licence(claims: ClaimsService) -> None:
         submit(claims, "certificate", certificate="driving_a2")
     assert excinfo.value.rule == "R-SUB-CERT"
     assert submit(claims, "certificate", certificate="driving_c").amount_fen == 200_000
+
+
+def test_a_course_is_paid_once_however_its_name_is_spaced(claims: ClaimsService) -> None:
+    approve(claims, submit(claims, "training_days", course="Chef Training 2024"))
+    with pytest.raises(LimitReached) as excinfo:
+        submit(claims, "training_days", course=" chef  training 2024")
+    assert excinfo.value.rule == "R-SUB-TRAINDAY"
