@@ -144,6 +144,7 @@ class ClaimLimit(LedgerAggregate):
                 f"{self.scheme} scheme ({self.scheme_max_months} months); every later claim "
                 f"for the person follows it, this one is claimed as {limit['scheme']}",
                 rule=rule,
+                fact="facts.graduate",
             )
         new = set(limit["months"])
         twice = sorted(new & self.months)

@@ -32,7 +32,12 @@ class StepNotAllowed(PostLedgerError):
 
 
 class LimitReached(PostLedgerError):
-    """A limit that spans subjects is exhausted: headcount, quota, one post per person (409)."""
+    """A limit that spans subjects is exhausted: headcount, quota, one post per person (409).
+    ``fact``, where given, is the input that meets the limit."""
+
+    def __init__(self, detail: str, rule: str | None = None, fact: str | None = None) -> None:
+        super().__init__(detail, rule)
+        self.fact = fact
 
 
 class NotFound(PostLedgerError):

@@ -30,13 +30,19 @@ from postledger.domain.actor import Actor
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.claim_indexes import ClaimLimit
 from postledger.domain.dates import add_months, month_index, month_of
-from postledger.domain.errors import Forbidden, InvalidInput, StepNotAllowed
+from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, StepNotAllowed
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.resident_id import ResidentId, birthday_at_age
 from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, choose_tier
 from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
 
 CLAIMANT_KINDS = ("person", "organisation")
+
+# Bounds on what a claim may state, so that every accepted claim can be computed, stored and
+# listed: 10 billion yuan in fen, a name of 200 characters, dates of working lives.
+MAX_WHOLE = 10**12
+MAX_TEXT = 200
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 # What was already approved under a limit key (src/domain/claim_indexes.py).
@@ -70,12 +76,14 @@ class _Facts:
             raise self.refuse(name, "is required")
         return self.raw[name]
 
-    def whole(self, name: str, minimum: int = 0) -> int:
+    def whole(self, name: str, minimum: int = 0, maximum: int = MAX_WHOLE) -> int:
         value = self._present(name)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.refuse(name, f"must be a whole number, got {value!r}")
         if value < minimum:
             raise self.refuse(name, f"must be at least {minimum}, got {value}")
+        if value > maximum:
+            raise self.refuse(name, f"must be at most {maximum}, got {value}")
         return value
 
     def flag(self, name: str) -> bool:
@@ -88,6 +96,8 @@ class _Facts:
         value = self._present(name)
         if not isinstance(value, str) or not value.strip():
             raise self.refuse(name, "must be a non-empty text")
+        if len(value.strip()) > MAX_TEXT:
+            raise self.refuse(name, f"must be at most {MAX_TEXT} characters")
         return value.strip()
 
     def optional_text(self, name: str) -> str | None:
@@ -104,9 +114,12 @@ class _Facts:
     def day(self, name: str) -> date:
         value = self._present(name)
         try:
-            return date.fromisoformat(str(value))
+            day = date.fromisoformat(str(value))
         except ValueError:
             raise self.refuse(name, f"must be a date YYYY-MM-DD, got {value!r}") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise self.refuse(name, f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {value!r}")
+        return day
 
     def month(self, name: str) -> str:
         value = self._present(name)
@@ -212,8 +225,16 @@ def _registered_poor(claimant: Claimant, table: dict[str, Any], rule: str) -> No
         )
 
 
-def _count_limit(key: str, what: str, allowed: int = 1) -> dict[str, Any]:
-    return {"key": key, "kind": "count", "max": allowed, "what": what}
+def _count_limit(key: str, what: str, fact: str, allowed: int = 1) -> dict[str, Any]:
+    """A limit of ``allowed`` approvals under ``key``; ``fact`` is the claim's fact that a
+    submission over it is refused for."""
+    return {"key": key, "kind": "count", "max": allowed, "what": what, "fact": fact}
+
+
+def _once_per_worker(kind: str, rid: str, fact: str) -> dict[str, Any]:
+    """R-SUB-EXPORT, R-SUB-ABSORB: "一次性补贴", a one-off subsidy per worker, whoever claims it
+    and in whatever year."""
+    return _count_limit(f"{kind}/{rid}", f"{kind} subsidy for {rid} (one-off)", fact)
 
 
 def calculate(
@@ -263,7 +284,7 @@ def _transport(
                     "cap_fen": cap, "amount_fen": amount}],
         limits=[_count_limit(
             f"transport/{rid}/{on.year}", f"transport subsidy of {rid} in {on.year}",
-            int(table["claims_per_year"]),
+            "claimant.resident_id", int(table["claims_per_year"]),
         )],
     )
 
@@ -290,7 +311,7 @@ def _certificate(
         facts={"certificate": certificate, "self_paid": self_paid, "employed": employed},
         breakdown=[{"item": f"{certificate} certificate", "amount_fen": amount}],
         limits=[_count_limit(f"certificate/{rid}/{group}",
-                             f"{group} certificate subsidy of {rid}")],
+                             f"{group} certificate subsidy of {rid}", "facts.certificate")],
     )
 
 
@@ -322,7 +343,11 @@ def _job_training(
         facts={"certificate_level": level, "contract_signed_on": signed.isoformat(),
                "contract_months": contract_months, "trained_on": trained.isoformat()},
         breakdown=[{"item": f"{level} certificate", "amount_fen": amount}],
-        limits=[_count_limit(f"job_training/{rid}/{level}", f"{level} training subsidy of {rid}")],
+        # One subsidy per contract, whatever the level: the same training is not paid again
+        # under another certificate.
+        limits=[_count_limit(f"job_training/{rid}/{signed.isoformat()}",
+                             f"post-hire training subsidy of {rid} for the contract signed "
+                             f"{signed}", "facts.contract_signed_on")],
     )
 
 
@@ -371,8 +396,8 @@ def _labour_export(
         facts={"organiser": {"kind": kind, "name": organiser_name, "registered": registered},
                "workers": understood},
         breakdown=lines,
-        limits=[_count_limit(f"labour_export/{rid}/{on.year}",
-                             f"labour export subsidy for {rid} in {on.year}") for rid in ids],
+        limits=[_once_per_worker("labour_export", rid, f"facts.workers[{i}].resident_id")
+                for i, rid in enumerate(ids)],
     )
 
 
@@ -382,7 +407,10 @@ def _normalised_name(value: str) -> str:
 
 
 # R-SUB-ABSORB: per worker, by the first tier of the county's table that fits the employer's
-# workers of the calendar year: those already approved and this claim's ("当年新吸纳", 004).
+# intake of the worker's year of hire ("当年新吸纳", 004): the workers of that year already
+# approved together with this claim's. A worker's hire is ``hired_on`` when given, else the claim
+# date less the months of stable work claimed; a claim whose workers were hired in two years is
+# priced year by year.
 def _absorption(
     f: _Facts, on: date, county: str, claimant: Claimant, table: dict[str, Any],
     approved: Approved,
@@ -390,47 +418,62 @@ def _absorption(
     employer = f.text("employer")
     workers = f.items("workers")
     ids = _distinct_workers(workers)
-    parsed: list[dict[str, Any]] = [
-        {"resident_id": rid, "months_stable": w.whole("months_stable"),
-         "contract_months": w.whole("contract_months"), "relocated": w.flag("relocated")}
-        for rid, w in zip(ids, workers, strict=True)
-    ]
-    headcount_key = f"absorption-employer/{county}/{_normalised_name(employer)}/{on.year}"
-    earlier = approved(headcount_key).workers
-    year = earlier + [{"resident_id": p["resident_id"], "relocated": p["relocated"]}
-                      for p in parsed]
-    chosen = choose_tier(year, table["tiers"])
-    if chosen is None:
-        raise f.refuse(
-            "workers",
-            f"no tier of the county's table fits {employer}'s {len(year)} workers of {on.year} "
-            f"({len(earlier)} already approved, {len(parsed)} in this claim; "
-            f"{sum(1 for w in year if w['relocated'])} relocated); tiers: {table['tiers']}",
-        )
-    index, tier = chosen
-    for w, p in zip(workers, parsed, strict=True):
-        w.require(p["months_stable"] >= int(tier["months_stable_min"]), "months_stable",
-                  f"{p['resident_id']}: at least {tier['months_stable_min']} months of stable "
-                  f"work, got {p['months_stable']}")
-        w.require(p["contract_months"] >= int(tier["contract_months_min"]), "contract_months",
-                  f"{p['resident_id']}: a contract of at least {tier['contract_months_min']} "
-                  f"months, got {p['contract_months']}")
-    per = int(tier["per_worker_fen"])
-    headcount = {
-        "key": headcount_key, "kind": "headcount",
-        "what": f"workers absorbed by {employer} in {on.year}",
-        "workers": year[len(earlier):], "tiers": table["tiers"], "tier": index,
-        "per_worker_fen": per,
-    }
+    parsed: list[dict[str, Any]] = []
+    for rid, w in zip(ids, workers, strict=True):
+        months_stable = w.whole("months_stable", maximum=1200)
+        hired = w.day("hired_on") if w.raw.get("hired_on") is not None else None
+        if hired is not None:
+            w.require(add_months(hired, months_stable) <= on, "hired_on",
+                      f"{rid}: hired on {hired}, {months_stable} months of stable work are "
+                      f"reached on {add_months(hired, months_stable)}, after the claim date {on}")
+        intake_year = (hired or add_months(on, -months_stable)).year
+        parsed.append({"resident_id": rid, "months_stable": months_stable,
+                       "contract_months": w.whole("contract_months", maximum=1200),
+                       "relocated": w.flag("relocated"), "intake_year": intake_year,
+                       **({"hired_on": hired.isoformat()} if hired else {})})
+    limits: list[dict[str, Any]] = []
+    per_worker: dict[str, tuple[int, int, int]] = {}  # resident id → (fen, tier, intake size)
+    for year in sorted({p["intake_year"] for p in parsed}):
+        group = [p for p in parsed if p["intake_year"] == year]
+        key = f"absorption-employer/{county}/{_normalised_name(employer)}/{year}"
+        earlier = approved(key).workers
+        intake = earlier + [{"resident_id": p["resident_id"], "relocated": p["relocated"]}
+                            for p in group]
+        chosen = choose_tier(intake, table["tiers"])
+        if chosen is None:
+            raise f.refuse(
+                "workers",
+                f"no tier of the county's table fits {employer}'s intake of {year}: "
+                f"{len(intake)} workers ({len(earlier)} already approved, {len(group)} in this "
+                f"claim; {sum(1 for w in intake if w['relocated'])} relocated); "
+                f"tiers: {table['tiers']}",
+            )
+        index, tier = chosen
+        for p in group:
+            w = workers[ids.index(p["resident_id"])]
+            w.require(p["months_stable"] >= int(tier["months_stable_min"]), "months_stable",
+                      f"{p['resident_id']}: at least {tier['months_stable_min']} months of "
+                      f"stable work, got {p['months_stable']}")
+            w.require(p["contract_months"] >= int(tier["contract_months_min"]),
+                      "contract_months",
+                      f"{p['resident_id']}: a contract of at least "
+                      f"{tier['contract_months_min']} months, got {p['contract_months']}")
+            per_worker[p["resident_id"]] = (int(tier["per_worker_fen"]), index, len(intake))
+        limits.append({
+            "key": key, "kind": "headcount", "fact": "facts.workers",
+            "what": f"workers taken on by {employer} in {year}",
+            "workers": intake[len(earlier):], "tiers": table["tiers"], "tier": index,
+        })
+    limits += [_once_per_worker("absorption", rid, f"facts.workers[{i}].resident_id")
+               for i, rid in enumerate(ids)]
     return Computed(
-        amount_fen=per * len(parsed),
+        amount_fen=sum(fen for fen, _, _ in per_worker.values()),
         facts={"employer": employer, "workers": parsed},
-        breakdown=[{"item": f"{p['resident_id']} absorbed", "amount_fen": per,
-                    "tier": index, "workers_in_year": len(year)} for p in parsed],
-        limits=[headcount] + [
-            _count_limit(f"absorption/{rid}/{on.year}",
-                         f"absorption subsidy for {rid} in {on.year}") for rid in ids
-        ],
+        breakdown=[{"item": f"{p['resident_id']} absorbed", "amount_fen": per_worker[rid][0],
+                    "intake_year": p["intake_year"], "tier": per_worker[rid][1],
+                    "intake_size": per_worker[rid][2]}
+                   for rid, p in zip(ids, parsed, strict=True)],
+        limits=limits,
     )
 
 
@@ -474,6 +517,7 @@ def _social_insurance(
         "key": f"social_insurance/{insured.value}",
         "kind": "months",
         "what": f"social-insurance subsidy of {insured.value}",
+        "fact": "facts.months",
         "months": months,
         "scheme": scheme,
         "max_months": max_months,
@@ -513,8 +557,9 @@ def _workshop(
     # A named laborer is subsidised once, whichever workshop claims them: the same people
     # claimed again, or by two workshops at once, is refused (R-SUB-WORKSHOP).
     each_once = [
-        _count_limit(f"workshop-laborer/{rid}", f"workshop subsidy for laborer {rid}")
-        for rid in named or []
+        _count_limit(f"workshop-laborer/{rid}", f"workshop subsidy for laborer {rid}",
+                     f"facts.poor_laborers[{i}]")
+        for i, rid in enumerate(named or [])
     ]
     return Computed(
         amount_fen=per * laborers,
@@ -523,7 +568,8 @@ def _workshop(
         breakdown=[{"item": f"{laborers} poor laborers × {per}", "amount_fen": per * laborers}],
         limits=[{"key": f"workshop/{county}/{workshop_id}", "kind": "cap",
                  "cap_fen": int(table["cap_fen"]),
-                 "what": f"workshop {workshop_id} of {county}"}, *each_once],
+                 "what": f"workshop {workshop_id} of {county}", "fact": "facts.workshop_id"},
+                *each_once],
     )
 
 
@@ -546,7 +592,7 @@ def _training_days(
     approved: Approved,
 ) -> Computed:
     rid = _person(claimant, f.rule)
-    days = f.whole("days", minimum=1)
+    days = f.whole("days", minimum=1, maximum=366)
     daily = f.whole("daily_cost_fen")
     outside = f.flag("outside_home_township")
     passed = f.flag("passed")
@@ -564,7 +610,8 @@ def _training_days(
                "passed": passed, "course": course},
         breakdown=[{"item": f"{days} days × {per_day}", "amount_fen": per_day * days}],
         limits=[_count_limit(f"training_days/{rid}/{course}",
-                             f"training board and travel of {rid} for course {course}")],
+                             f"training board and travel of {rid} for course {course}",
+                             "facts.course")],
     )
 
 
@@ -588,7 +635,8 @@ def _startup(
         amount_fen=amount,
         facts={"registered_on": registered.isoformat(), "running": running},
         breakdown=[{"item": "start-up subsidy", "amount_fen": amount}],
-        limits=[_count_limit(f"startup/{founder}", f"start-up subsidy of {founder}")],
+        limits=[_count_limit(f"startup/{founder}", f"start-up subsidy of {founder}",
+                             "claimant.resident_id")],
     )
 
 
@@ -679,8 +727,14 @@ class SubsidyClaim(LedgerAggregate):
                          "amount_fen": remaining - amount}
                     )
                     amount = remaining
-            held.check(limit=limit, claim_id=not_yet_saved, amount_fen=amount, on=date,
-                       rule=rule)
+            # Over a limit already at submission: the claim as stated cannot be granted, a 422
+            # naming the fact (at approval the same limit is a 409, LimitReached).
+            try:
+                held.check(limit=limit, claim_id=not_yet_saved, amount_fen=amount, on=date,
+                           rule=rule)
+            except LimitReached as exc:
+                raise refused(rule, exc.fact or str(limit.get("fact") or "facts"),
+                              exc.detail) from None
         return cls(
             claim_type=claim_type,
             county=county,

@@ -100,7 +100,7 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
         "trained_within_months": 12,
     },
     # R-SUB-EXPORT: Zhijin (000) pays a flat 400 per person after ≥ 6 months stable work and
-    # 1 year of follow-up. Once per worker per calendar year, whoever organised it.
+    # 1 year of follow-up, "一次性": once per worker, whoever organised it.
     "labour_export": {
         "mode": "flat",
         "flat_fen": 40_000,
@@ -111,10 +111,10 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
     },
     # R-SUB-ABSORB: Zhijin (000) 500 per person, ≥ 6 months stable, ≥ 1-year contract.
     # Tiers are tried in order (``choose_tier``); the first whose head-count bounds (and "all
-    # relocated", where asked) fit the employer's workers of the calendar year applies: those
-    # already approved in that year with this claim's ("当年新吸纳", 004), so splitting one
-    # year's intake into several claims never reaches a better tier. Every worker listed must
-    # meet the tier's conditions. Once per worker per calendar year.
+    # relocated", where asked) fit the employer's intake of the worker's year of hire applies:
+    # those already approved for that year with this claim's ("当年新吸纳", 004), so splitting
+    # one year's intake into several claims never reaches a better tier. Every worker listed
+    # must meet the tier's conditions. "一次性": once per worker, whichever employer.
     "absorption": {
         "tiers": [
             {

@@ -10,12 +10,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     select,
 )
 
@@ -24,20 +26,23 @@ from postledger.projections.readmodel import LogFollower, inside, matching
 
 metadata = MetaData()
 
+# Free text (names, places) is Text and money BigInteger: a row the domain accepted must never
+# fail to project, or the follower would stop at it for good.
+
 claims = Table(
     "rm_claims",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("type", String(32), nullable=False, index=True),
-    Column("county", String(64), nullable=False, index=True),
-    Column("township", String(64)),
-    Column("path", String(200), nullable=False, index=True),
+    Column("county", Text, nullable=False, index=True),
+    Column("township", Text),
+    Column("path", Text, nullable=False, index=True),
     Column("state", String(32), nullable=False, index=True),
-    Column("claimant_name", String(200), nullable=False),
-    Column("claimant_key", String(200), nullable=False, index=True),
-    Column("amount_fen", Integer, nullable=False),
-    Column("paid_fen", Integer, nullable=False),
-    Column("clawed_back_fen", Integer, nullable=False),
+    Column("claimant_name", Text, nullable=False),
+    Column("claimant_key", Text, nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("paid_fen", BigInteger, nullable=False),
+    Column("clawed_back_fen", BigInteger, nullable=False),
     Column("submitted_on", Date, nullable=False),
     Column("version", Integer, nullable=False),
 )

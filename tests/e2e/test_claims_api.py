@@ -98,16 +98,29 @@ def test_a_broken_condition_is_422_naming_rule_and_fact(api: TestClient) -> None
     assert (unknown.status_code, unknown.json()["fact"]) == (422, "type")
 
 
-def test_steps_out_of_order_and_limits_are_409(api: TestClient) -> None:
+def test_steps_out_of_order_are_409_and_a_claim_over_a_limit_422(api: TestClient) -> None:
     cid = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
     early = api.post(f"/claims/{cid}/payment", json={"date": "2024-06-05"}, headers=REVIEWER)
     assert early.status_code == 409
     assert (early.json()["rule"], early.json()["state"]) == ("R-FLOW-1", "submitted")
     api.post(f"/claims/{cid}/review", json={"date": "2024-06-03", "approve": True},
              headers=REVIEWER)
+    # submitted while another is approved: the claim as stated cannot be granted (422)
     again = api.post("/claims", json=_transport(), headers=CLERK)
-    assert again.status_code == 409
-    assert again.json()["rule"] == "R-SUB-TRANSPORT"
+    assert again.status_code == 422
+    assert (again.json()["rule"], again.json()["fact"]) == ("R-SUB-TRANSPORT",
+                                                            "claimant.resident_id")
+    # submitted before the first was approved: its approval is refused (409)
+    late = api.post("/claims", json={**_transport(), "date": "2025-01-05"}, headers=CLERK)
+    late2 = api.post("/claims", json={**_transport(), "date": "2025-01-06"}, headers=CLERK)
+    for claim in (late, late2):
+        assert claim.status_code == 201, claim.text
+    api.post(f"/claims/{late.json()['id']}/review", json={"date": "2025-01-07", "approve": True},
+             headers=REVIEWER).raise_for_status()
+    refused = api.post(f"/claims/{late2.json()['id']}/review",
+                       json={"date": "2025-01-07", "approve": True}, headers=REVIEWER)
+    assert refused.status_code == 409
+    assert refused.json()["rule"] == "R-SUB-TRANSPORT"
 
 
 def test_who_may_take_each_step(api: TestClient) -> None:
@@ -197,8 +210,9 @@ def test_named_workshop_laborers_are_paid_once_over_http(api: TestClient) -> Non
                         json={"date": "2024-06-02", "approve": True}, headers=REVIEWER)
     assert approved.status_code == 200, approved.text
     again = api.post("/claims", json=workshop("HK-2", [crew[0], *_ids(20, 4)]), headers=CLERK)
-    assert again.status_code == 409
-    assert again.json()["rule"] == "R-SUB-WORKSHOP"
+    assert again.status_code == 422
+    assert (again.json()["rule"], again.json()["fact"]) == ("R-SUB-WORKSHOP",
+                                                            "facts.poor_laborers[0]")
     assert crew[0] in again.json()["detail"]
 
 
@@ -222,3 +236,23 @@ def test_a_split_huize_intake_is_priced_by_the_whole_year(api: TestClient) -> No
     more = api.post("/claims", json=absorption(200, 10), headers=CLERK)
     assert more.status_code == 422
     assert (more.json()["rule"], more.json()["fact"]) == ("R-SUB-ABSORB", "facts.workers")
+
+
+def test_a_claim_with_long_names_and_large_sums_is_listed(api: TestClient) -> None:
+    # Every claim the domain accepts must reach the list: a failed projection would stop the
+    # list for everyone.
+    long_township = "乡" * 120
+    insured = {"type": "social_insurance", "county": COUNTY, "date": "2024-06-01",
+               "claimant": {"name": "名" * 200, "resident_id": "34052419800101001X",
+                            "category": "lifted", "township": long_township},
+               "facts": {"months": [{"month": "2024-05", "premiums_paid_fen": 10**12}],
+                         "graduate": False, "small_firm": False}}
+    created = api.post("/claims", json=insured, headers=CLERK)
+    assert created.status_code == 201, created.text
+    assert created.json()["amount_fen"] == 10**12 * 2 // 3
+    listed = api.get(f"/claims?county={COUNTY}", headers=REVIEWER)
+    assert listed.status_code == 200, listed.text
+    assert [c["amount_fen"] for c in listed.json()] == [10**12 * 2 // 3]
+    too_long = api.post("/claims", json={**insured, "claimant": {
+        **insured["claimant"], "name": "名" * 201}}, headers=CLERK)
+    assert (too_long.status_code, too_long.json()["fact"]) == (422, "claimant.name")

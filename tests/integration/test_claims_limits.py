@@ -198,7 +198,8 @@ def test_the_years_head_count_and_a_social_insurance_scheme_survive_a_restart(
     # and they still decide: 7 more make 11 (no tier), and the person stays a graduate
     with pytest.raises(InvalidInput):
         _submit(claims, "absorption", ORG, _absorbed(200, 7))
-    with pytest.raises(LimitReached):
+    with pytest.raises(InvalidInput) as excinfo:
         _submit(claims, "social_insurance", PERSON, {
             "months": [{"month": "2024-02", "premiums_paid_fen": 30_000}],
             "graduate": False, "small_firm": False})
+    assert (excinfo.value.rule, excinfo.value.fact) == ("R-SUB-SOCIAL", "facts.graduate")

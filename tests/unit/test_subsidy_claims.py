@@ -19,6 +19,7 @@ from postledger.domain.subsidy_claim import SubsidyClaim
 from postledger.domain.subsidy_policy import (
     DEFAULT_SUBSIDIES,
     HUIZE_SUBSIDIES,
+    RULE_BY_TYPE,
     YUNNAN_SUBSIDIES,
     table_for,
 )
@@ -500,9 +501,9 @@ def test_transport_once_a_person_a_year(claims: ClaimsService) -> None:
     with pytest.raises(LimitReached) as excinfo:
         approve(claims, second)
     assert excinfo.value.rule == "R-SUB-TRANSPORT"
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "transport")
-    assert excinfo.value.rule == "R-SUB-TRANSPORT"
+    assert refusal(excinfo) == ("R-SUB-TRANSPORT", "claimant.resident_id")
     next_year = submit(claims, "transport", on=date(2025, 1, 2))
     approve(claims, next_year, date(2025, 1, 2))
 
@@ -524,7 +525,7 @@ def test_a_clawback_does_not_give_the_limit_back(claims: ClaimsService) -> None:
     with acting_as(REVIEWER):
         claims.pay(claim.id, date=DAY)
         claims.claw_back(claim.id, date=DAY, amount_fen=300_000, reason="never ran")
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "startup")
     assert excinfo.value.rule == "R-SUB-STARTUP"
 
@@ -536,7 +537,7 @@ def test_workshop_capped_at_50000_yuan_across_its_claims(claims: ClaimsService) 
     assert second.amount_fen == 2_000_000  # clipped to what the cap leaves
     assert second.breakdown[-1]["amount_fen"] == -1_000_000
     approve(claims, second)
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "workshop", poor_laborers=5)
     assert excinfo.value.rule == "R-SUB-WORKSHOP"
     other = submit(claims, "workshop", workshop_id="ws-2", poor_laborers=5)
@@ -553,14 +554,24 @@ def test_workshop_approval_refused_when_the_cap_filled_meanwhile(claims: ClaimsS
     assert "remaining 1000000" in excinfo.value.detail
 
 
-def test_labour_export_a_worker_once_a_year_whoever_organises(claims: ClaimsService) -> None:
+def test_labour_export_is_one_off_per_worker_whoever_organises(claims: ClaimsService) -> None:
     approve(claims, submit(claims, "labour_export"))
     other_agency = {"kind": "broker", "name": "Mr Chen", "registered": True}
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "labour_export", organiser=other_agency,
                workers=_worker("labour_export", 0, resident_id=rid(seq=99)))
-    assert excinfo.value.rule == "R-SUB-EXPORT"
+    assert refusal(excinfo) == ("R-SUB-EXPORT", "facts.workers[1].resident_id")
     assert rid(seq=12) in excinfo.value.detail
+    # "一次性": not again the next year either
+    with pytest.raises(InvalidInput):
+        submit(claims, "labour_export", on=date(2025, 3, 1))
+
+
+def test_absorption_is_one_off_per_worker_whichever_employer(claims: ClaimsService) -> None:
+    approve(claims, submit(claims, "absorption"))
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "absorption", on=date(2025, 3, 1), employer="Another Firm")
+    assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers[0].resident_id")
 
 
 def _months(first: str, count: int, premium: int = 3_000) -> list[dict[str, Any]]:
@@ -574,7 +585,7 @@ def _months(first: str, count: int, premium: int = 3_000) -> list[dict[str, Any]
 
 def test_social_insurance_never_twice_for_one_month(claims: ClaimsService) -> None:
     approve(claims, submit(claims, "social_insurance", months=_months("2024-01", 3)))
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "social_insurance", months=_months("2024-03", 2))
     assert excinfo.value.rule == "R-SUB-SOCIAL"
     assert "2024-03" in excinfo.value.detail
@@ -587,7 +598,7 @@ def test_social_insurance_36_months_in_all(claims: ClaimsService) -> None:
     approve(claims, submit(claims, "social_insurance", on=on, months=_months("2024-01", 12)),
             on)
     later = date(2025, 2, 1)
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "social_insurance", on=later, months=_months("2025-01", 1))
     assert excinfo.value.rule == "R-SUB-SOCIAL"
     assert "37 months" in excinfo.value.detail
@@ -603,7 +614,7 @@ def test_social_insurance_graduates_and_small_firms(
     ok = submit(claims, "social_insurance", on=on, graduate=graduate, small_firm=small_firm,
                 months=_months("2024-01", months))
     approve(claims, ok, on)
-    with pytest.raises(LimitReached):
+    with pytest.raises(InvalidInput):
         submit(claims, "social_insurance", on=on, graduate=graduate, small_firm=small_firm,
                months=_months(ok.facts["months"][-1]["month"], 2)[1:])
 
@@ -629,12 +640,12 @@ def test_social_insurance_up_to_retirement_when_near_it_at_first_approval(
     rest = submit(claims, "social_insurance", on=date(2026, 3, 31), claimant=near,
                   months=_months("2023-02", 38))
     approve(claims, rest, date(2026, 3, 31))
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "social_insurance", on=date(2026, 5, 1), claimant=near,
                months=_months("2026-04", 1))
     assert "retirement (2026-03)" in excinfo.value.detail
     # ...but not from any time before: months more than 36 before the first approval are refused
-    with pytest.raises(LimitReached) as early:
+    with pytest.raises(InvalidInput) as early:
         submit(claims, "social_insurance", on=date(2026, 3, 31), claimant=near,
                months=_months("2010-01", 2))
     assert "before the first approval" in early.value.detail
@@ -642,13 +653,13 @@ def test_social_insurance_up_to_retirement_when_near_it_at_first_approval(
     young = dict(PERSON, resident_id=rid("19760315", seq=9))
     approve(claims, submit(claims, "social_insurance", on=date(2023, 2, 1), claimant=young,
                            months=_months("2023-01", 1)), date(2023, 2, 1))
-    with pytest.raises(LimitReached):
+    with pytest.raises(InvalidInput):
         submit(claims, "social_insurance", on=date(2026, 3, 31), claimant=young,
                months=_months("2023-02", 38))
 
 
 def test_a_single_claim_over_the_span_is_refused(claims: ClaimsService) -> None:
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "social_insurance", on=date(2027, 1, 1), months=_months("2023-01", 37))
     assert excinfo.value.rule == "R-SUB-SOCIAL"
 
@@ -668,9 +679,9 @@ def test_a_workshop_cap_is_not_escaped_by_spelling_its_id_differently(
 ) -> None:
     # 50 laborers fill the 50 000-yuan cap of workshop WS-1.
     approve(claims, submit(claims, "workshop", workshop_id="WS-1", poor_laborers=50))
-    with pytest.raises(LimitReached) as excinfo:  # at submission or, at the latest, approval
-        approve(claims, submit(claims, "workshop", workshop_id=" ws- 1", poor_laborers=5))
-    assert excinfo.value.rule == "R-SUB-WORKSHOP"
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "workshop", workshop_id=" ws- 1", poor_laborers=5)
+    assert refusal(excinfo) == ("R-SUB-WORKSHOP", "facts.workshop_id")
 
 
 def test_a_founder_gets_one_startup_subsidy_whatever_the_business_is_called(
@@ -678,9 +689,9 @@ def test_a_founder_gets_one_startup_subsidy_whatever_the_business_is_called(
 ) -> None:
     approve(claims, submit(claims, "startup"))
     as_business = {**PERSON, "name": "王芳小吃店"}
-    with pytest.raises(LimitReached) as excinfo:  # at submission or, at the latest, approval
-        approve(claims, submit(claims, "startup", claimant=as_business))
-    assert excinfo.value.rule == "R-SUB-STARTUP"
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "startup", claimant=as_business)
+    assert refusal(excinfo) == ("R-SUB-STARTUP", "claimant.resident_id")
     with acting_as(CLERK), pytest.raises(InvalidInput) as nameless:
         claims.submit(claim_type="startup", county=COUNTY, date=DAY, claimant=ORG,
                       facts=facts("startup"))
@@ -689,9 +700,9 @@ def test_a_founder_gets_one_startup_subsidy_whatever_the_business_is_called(
 
 def test_training_days_without_a_course_are_paid_once_a_year(claims: ClaimsService) -> None:
     approve(claims, submit(claims, "training_days", on=date(2024, 6, 1)))
-    with pytest.raises(LimitReached) as excinfo:
-        approve(claims, submit(claims, "training_days", on=date(2024, 6, 2)), date(2024, 6, 2))
-    assert excinfo.value.rule == "R-SUB-TRAINDAY"
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "training_days", on=date(2024, 6, 2))
+    assert refusal(excinfo) == ("R-SUB-TRAINDAY", "facts.course")
     named = submit(claims, "training_days", on=date(2024, 7, 1), course="电工培训 2024-07")
     assert approve(claims, named, date(2024, 7, 1)).state.value == "approved"
 
@@ -714,15 +725,61 @@ def test_huize_absorption_tier_counts_the_employers_whole_year(
     with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "absorption", workers=_absorbed_from(200, 10, relocated=False))
     assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers")
-    assert "20 workers of 2024 (10 already approved, 10 in this claim" in excinfo.value.detail
+    # 12 months of stable work claimed on 2024-06-01: hired in 2023
+    assert "intake of 2023: 20 workers (10 already approved, 10 in this claim" in (
+        excinfo.value.detail)
     # the employer's name however spaced or cased is the same employer
     with pytest.raises(InvalidInput):
         submit(claims, "absorption", employer=" chengguan  GARMENTS",
                workers=_absorbed_from(200, 1, relocated=False))
-    # a new year is a new intake
+    # workers hired in another year are another intake
     next_year = submit(claims, "absorption", on=date(2025, 3, 1),
                        workers=_absorbed_from(200, 10, relocated=False))
     assert next_year.amount_fen == 2_000_000
+    assert {line["intake_year"] for line in next_year.breakdown} == {2024}
+
+
+def test_huize_intake_is_the_year_of_hire_not_of_the_claim(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    # 15 workers hired late in 2023: filing 10 on 2024-12-30 and 5 on 2025-01-02 is still one
+    # intake of 15, which no Huize tier fits.
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    first = submit(claims, "absorption", on=date(2024, 12, 30),
+                   workers=[dict(w, months_stable=13) for w in _absorbed_from(100, 10, False)])
+    approve(claims, first, date(2024, 12, 30))
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "absorption", on=date(2025, 1, 2),
+               workers=[dict(w, months_stable=13) for w in _absorbed_from(200, 5, False)])
+    assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers")
+    assert "intake of 2023: 15 workers" in excinfo.value.detail
+
+
+def test_a_claim_of_workers_hired_in_two_years_is_priced_year_by_year(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    approve(claims, submit(claims, "absorption", on=date(2025, 6, 1), workers=[
+        dict(w, hired_on="2024-03-01", months_stable=14)
+        for w in _absorbed_from(100, 5, relocated=True)]), date(2025, 6, 1))
+    claim = submit(claims, "absorption", on=date(2025, 6, 1), workers=[
+        dict(w, hired_on="2024-04-01" if i < 5 else "2023-05-01", months_stable=13)
+        for i, w in enumerate(_absorbed_from(200, 7, relocated=True))])
+    # 5 hired in 2024 make that year's relocated intake 10 (3000 each); 2 hired in 2023 are
+    # an intake of 2 (2000 each).
+    assert claim.amount_fen == 5 * 300_000 + 2 * 200_000
+    assert [line["intake_year"] for line in claim.breakdown] == [2024] * 5 + [2023] * 2
+    assert len([lim for lim in claim.limits if lim["kind"] == "headcount"]) == 2
+
+
+def test_a_hire_date_too_late_for_the_months_claimed_is_refused(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "absorption", workers=[
+            dict(w, hired_on="2023-12-01") for w in _absorbed_from(100, 5, relocated=False)])
+    assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers[0].hired_on")
 
 
 def test_huize_relocated_intake_reaches_the_higher_tier_across_claims(
@@ -735,7 +792,7 @@ def test_huize_relocated_intake_reaches_the_higher_tier_across_claims(
     approve(claims, first)
     second = submit(claims, "absorption", workers=_absorbed_from(200, 5, relocated=True))
     assert (first.amount_fen, second.amount_fen) == (1_000_000, 1_500_000)
-    assert second.breakdown[0]["workers_in_year"] == 10
+    assert second.breakdown[0]["intake_size"] == 10
 
 
 def test_huize_absorption_approval_refused_when_the_year_changed_meanwhile(
@@ -758,7 +815,7 @@ def test_social_insurance_scheme_is_fixed_at_the_first_approval(claims: ClaimsSe
     on = date(2026, 6, 30)
     approve(claims, submit(claims, "social_insurance", on=on, graduate=True,
                            months=_months("2024-01", 24)), on)
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "social_insurance", on=on, graduate=False, months=_months("2026-01", 1))
     assert excinfo.value.rule == "R-SUB-SOCIAL"
     assert "under the graduate scheme (24 months)" in excinfo.value.detail
@@ -766,7 +823,7 @@ def test_social_insurance_scheme_is_fixed_at_the_first_approval(claims: ClaimsSe
     other = dict(PERSON, resident_id=rid("20000101", seq=30))
     approve(claims, submit(claims, "social_insurance", on=on, claimant=other, graduate=True,
                            small_firm=True, months=_months("2025-01", 12)), on)
-    with pytest.raises(LimitReached):
+    with pytest.raises(InvalidInput):
         submit(claims, "social_insurance", on=on, claimant=other, graduate=True,
                months=_months("2026-01", 1))
 
@@ -775,12 +832,12 @@ def test_named_workshop_laborers_are_each_subsidised_once(claims: ClaimsService)
     crew = [rid(seq=80 + i) for i in range(6)]
     approve(claims, submit(claims, "workshop", poor_laborers=crew))
     # the same laborers claimed again by the same workshop
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "workshop", poor_laborers=[*crew[1:], rid(seq=90)])
     assert excinfo.value.rule == "R-SUB-WORKSHOP"
     assert crew[1] in excinfo.value.detail
     # ...or by another workshop
-    with pytest.raises(LimitReached):
+    with pytest.raises(InvalidInput):
         submit(claims, "workshop", workshop_id="ws-2",
                poor_laborers=[crew[0], *(rid(seq=91 + i) for i in range(4))])
     fresh = submit(claims, "workshop", poor_laborers=[rid(seq=91 + i) for i in range(5)])
@@ -815,7 +872,7 @@ def test_a_county_may_require_workshop_laborers_by_id(
 
 def test_one_subsidy_for_a_b2_or_higher_licence(claims: ClaimsService) -> None:
     approve(claims, submit(claims, "certificate", certificate="driving_b2"))
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "certificate", certificate="driving_a2")
     assert excinfo.value.rule == "R-SUB-CERT"
     assert submit(claims, "certificate", certificate="driving_c").amount_fen == 200_000
@@ -823,6 +880,31 @@ def test_one_subsidy_for_a_b2_or_higher_licence(claims: ClaimsService) -> None:
 
 def test_a_course_is_paid_once_however_its_name_is_spaced(claims: ClaimsService) -> None:
     approve(claims, submit(claims, "training_days", course="Chef Training 2024"))
-    with pytest.raises(LimitReached) as excinfo:
+    with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "training_days", course=" chef  training 2024")
     assert excinfo.value.rule == "R-SUB-TRAINDAY"
+
+
+def test_one_post_hire_training_subsidy_per_contract(claims: ClaimsService) -> None:
+    approve(claims, submit(claims, "job_training", certificate_level="vocational_qualification"))
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "job_training", certificate_level="training_pass")
+    assert refusal(excinfo) == ("R-SUB-JOBTRAIN", "facts.contract_signed_on")
+
+
+@pytest.mark.parametrize(
+    ("claim_type", "changes", "fact"),
+    [
+        ("startup", {"registered_on": "9999-06-01"}, "facts.registered_on"),
+        ("job_training", {"contract_signed_on": "1066-10-14"}, "facts.contract_signed_on"),
+        ("training_days", {"days": 367}, "facts.days"),
+        ("transport", {"ticket_price_fen": 10**13}, "facts.ticket_price_fen"),
+        ("absorption", {"employer": "厂" * 201}, "facts.employer"),
+    ],
+)
+def test_out_of_range_facts_are_refused_naming_the_fact(
+    claims: ClaimsService, claim_type: str, changes: dict[str, Any], fact: str
+) -> None:
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, claim_type, **changes)
+    assert refusal(excinfo) == (RULE_BY_TYPE[claim_type], fact)
