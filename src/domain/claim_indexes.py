@@ -4,7 +4,8 @@ A key names what is limited: ``transport/<resident id>/<year>`` (once a year),
 ``workshop/<county>/<workshop id>`` (50 000 yuan in all), ``workshop-laborer/<resident id>``
 (a named laborer once), ``social_insurance/<resident id>`` (36 months in all, never one month
 twice, the scheme of the first approval), ``absorption-employer/<county>/<employer>/<year>``
-(the year's head count that chooses the tier), … Its id is ``uuid5`` of the key, and it is saved in
+(the year's head count that chooses the tier), ``training_days/<resident id>`` (a day of training
+paid once), … Its id is ``uuid5`` of the key, and it is saved in
 the same ``save()`` as the claim whose **approval** it records: two concurrent approvals that
 both pass a limit write the same version of it, and the store commits only one (the other
 gets ``ConcurrentChange``); an approval that comes after sees the first one recorded and is
@@ -78,6 +79,11 @@ class ClaimLimit(LedgerAggregate):
         return {m for e in self.entries for m in e.get("months", [])}
 
     @property
+    def dates(self) -> set[str]:
+        """R-SUB-TRAINDAY: the days of training already paid for."""
+        return {d for e in self.entries for d in e.get("dates", [])}
+
+    @property
     def workers(self) -> list[dict[str, Any]]:
         """R-SUB-ABSORB: the workers approved under an employer-year head count."""
         return [dict(w) for e in self.entries for w in e.get("workers", [])]
@@ -117,6 +123,15 @@ class ClaimLimit(LedgerAggregate):
             self._check_months(limit, on=on, rule=rule)
         elif kind == "headcount":
             self._check_headcount(limit, rule=rule)
+        elif kind == "dates":
+            twice = sorted(set(limit["dates"]) & self.dates)
+            if twice:
+                raise LimitReached(
+                    f"{limit['what']}: already paid for {twice[0]}"
+                    f"{f' to {twice[-1]}' if len(twice) > 1 else ''} ({len(twice)} days); a day "
+                    "of training is paid once",
+                    rule=rule,
+                )
         else:  # pragma: no cover - limits are built by the calculators
             raise AssertionError(f"unknown limit kind {kind}")
 
@@ -213,17 +228,19 @@ class ClaimLimit(LedgerAggregate):
             months=months,
             until_retirement=until_retirement,
             workers=[dict(w) for w in limit.get("workers", [])],
+            dates=list(limit.get("dates", [])),
             scheme=limit.get("scheme"),
             scheme_max_months=int(limit["max_months"]) if limit.get("scheme") else None,
         )
 
-    # The last three fields came after the first events of this topic were stored; their
+    # The last four fields came after the first events of this topic were stored; their
     # defaults are what those events meant (no workers, no scheme fixed).
     @event("ApprovalRecorded", topic="postledger:claim_limit:approval_recorded")
     def _approval_recorded(
         self, date: date, claim_id: str, amount_fen: int, months: list[str],
         until_retirement: bool, workers: list[dict[str, Any]] | None = None,
         scheme: str | None = None, scheme_max_months: int | None = None,
+        dates: list[str] | None = None,
     ) -> None:
         if self.first_approved_on is None:
             self.first_approved_on = date
@@ -232,5 +249,5 @@ class ClaimLimit(LedgerAggregate):
             self.scheme_max_months = scheme_max_months
         self.entries.append(
             {"claim_id": claim_id, "date": date, "amount_fen": amount_fen, "months": months,
-             "workers": workers or []}
+             "workers": workers or [], "dates": dates or []}
         )

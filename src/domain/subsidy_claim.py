@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -603,15 +603,33 @@ def _training_days(
     f.require(outside, "outside_home_township",
               "board and travel are paid for training outside the home township only")
     f.require(passed, "passed", "paid once the training is passed")
+    limits = [_count_limit(f"training_days/{rid}/{course}",
+                           f"training board and travel of {rid} for course {course}",
+                           "facts.course")]
+    understood: dict[str, Any] = {"days": days, "daily_cost_fen": daily,
+                                  "outside_home_township": outside, "passed": passed,
+                                  "course": course}
+    # With the first day of training named, no day of the person's training is paid twice,
+    # whatever the course is called; a county may require it (``period_required``).
+    if f.raw.get("trained_from") is not None:
+        first = f.day("trained_from")
+        last = first + timedelta(days=days - 1)
+        f.require(last <= on, "trained_from",
+                  f"{days} days from {first} end on {last}, after the claim date {on}")
+        understood["trained_from"] = first.isoformat()
+        limits.append({"key": f"training_days/{rid}", "kind": "dates", "fact": "facts.trained_from",
+                       "what": f"training board and travel of {rid}",
+                       "dates": [(first + timedelta(days=i)).isoformat() for i in range(days)]})
+    else:
+        f.require(not table.get("period_required"), "trained_from",
+                  "the county pays board and travel for a stated period: give trained_from, "
+                  "the first day of training")
     per_day = min(daily, int(table["daily_cap_fen"]))
     return Computed(
         amount_fen=per_day * days,
-        facts={"days": days, "daily_cost_fen": daily, "outside_home_township": outside,
-               "passed": passed, "course": course},
+        facts=understood,
         breakdown=[{"item": f"{days} days × {per_day}", "amount_fen": per_day * days}],
-        limits=[_count_limit(f"training_days/{rid}/{course}",
-                             f"training board and travel of {rid} for course {course}",
-                             "facts.course")],
+        limits=limits,
     )
 
 

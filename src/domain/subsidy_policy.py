@@ -154,9 +154,12 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
         "laborer_ids_required": False,
     },
     # R-SUB-TRAINDAY (001): min(daily cost, 100) per day, outside the home township, passed.
-    # Once per person and course (``course`` fact; the claim date when not given).
+    # Once per person and course (``course`` fact; the claim's year when not given), and, when
+    # the claim names its first day (``trained_from``), no day paid twice. A county that sets
+    # ``period_required`` accepts claims with a stated period only.
     "training_days": {
         "daily_cap_fen": 10_000,
+        "period_required": False,
     },
     # R-SUB-STARTUP (004, Huize): 3000 once, registered and running ≥ 12 months.
     "startup": {

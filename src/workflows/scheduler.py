@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from postledger.domain.actor import Actor, acting_as, current_actor
 from postledger.domain.dates import add_months
@@ -29,9 +28,9 @@ from postledger.domain.errors import StepNotAllowed
 from postledger.domain.placement import Placement
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import ConcurrentChange, PostLedger
+from postledger.workflows.clock import business_now
 from postledger.workflows.permissions import authorize
 
-BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 ENDING_SOON_DAYS = 30
 
 
@@ -117,7 +116,7 @@ class DailyScheduler:
         self,
         scheduler: Scheduler,
         at: str,
-        clock: Callable[[], datetime] = lambda: datetime.now(BUSINESS_TZ),
+        clock: Callable[[], datetime] = business_now,
         poll_seconds: float = 30,
     ) -> None:
         hour, minute = (int(part) for part in at.split(":"))

@@ -175,7 +175,7 @@ def test_concurrent_absorption_approvals_never_pass_the_employers_tier(
     assert len(held.workers) == len(won[0].facts["workers"]) <= 10
 
 
-def test_the_years_head_count_and_a_social_insurance_scheme_survive_a_restart(
+def test_the_years_head_count_a_scheme_and_training_days_survive_a_restart(
     services: Services,
 ) -> None:
     _huize(services)
@@ -185,8 +185,11 @@ def test_the_years_head_count_and_a_social_insurance_scheme_survive_a_restart(
     insured = _submit(claims, "social_insurance", PERSON, {
         "months": [{"month": "2024-01", "premiums_paid_fen": 30_000}],
         "graduate": True, "small_firm": False})
+    trained = _submit(claims, "training_days", PERSON, {
+        "days": 3, "daily_cost_fen": 9_000, "outside_home_township": True, "passed": True,
+        "trained_from": "2024-05-20"})
     with acting_as(reviewer):
-        for claim in (absorbed, insured):
+        for claim in (absorbed, insured, trained):
             claims.review(claim.id, date=DAY, approve=True, reason=None)
     headcount = services.ledger.repository.get(ClaimLimit.create_id(absorbed.limits[0]["key"]))
     assert isinstance(headcount, ClaimLimit)
@@ -195,6 +198,9 @@ def test_the_years_head_count_and_a_social_insurance_scheme_survive_a_restart(
     span = services.ledger.repository.get(ClaimLimit.create_id(insured.limits[0]["key"]))
     assert isinstance(span, ClaimLimit)
     assert (span.scheme, span.scheme_max_months) == ("graduate", 24)
+    days = services.ledger.repository.get(ClaimLimit.create_id(trained.limits[1]["key"]))
+    assert isinstance(days, ClaimLimit)
+    assert days.dates == {"2024-05-20", "2024-05-21", "2024-05-22"}
     # and they still decide: 7 more make 11 (no tier), and the person stays a graduate
     with pytest.raises(InvalidInput):
         _submit(claims, "absorption", ORG, _absorbed(200, 7))

@@ -191,7 +191,8 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
     import threading
     from datetime import datetime, timedelta
 
-    from postledger.workflows.scheduler import BUSINESS_TZ, DailyScheduler
+    from postledger.workflows.clock import BUSINESS_TZ
+    from postledger.workflows.scheduler import DailyScheduler
 
     p = county.placement_in("active")
     now = [datetime(2027, 2, 1, 1, 0, tzinfo=BUSINESS_TZ)]

@@ -92,7 +92,8 @@ def app() -> Iterator[PostLedger]:
 
 @pytest.fixture
 def claims(app: PostLedger) -> ClaimsService:
-    return ClaimsService(app)
+    # The scenarios are dated up to 2027; "today" is after all of them.
+    return ClaimsService(app, today=lambda: date(2028, 1, 1))
 
 
 def facts(claim_type: str, **changes: Any) -> dict[str, Any]:
@@ -908,3 +909,42 @@ def test_out_of_range_facts_are_refused_naming_the_fact(
     with pytest.raises(InvalidInput) as excinfo:
         submit(claims, claim_type, **changes)
     assert refusal(excinfo) == (RULE_BY_TYPE[claim_type], fact)
+
+
+def test_a_claim_and_its_steps_are_not_dated_after_today(app: PostLedger) -> None:
+    claims = ClaimsService(app, today=lambda: DAY)
+    with pytest.raises(InvalidInput) as future_claim:
+        submit(claims, "startup", on=date(2024, 6, 2))
+    assert refusal(future_claim) == ("R-SUB-STARTUP", "date")
+    assert "after today (2024-06-01" in future_claim.value.detail
+    claim = approve(claims, submit(claims, "startup"))
+    with acting_as(REVIEWER), pytest.raises(InvalidInput) as future_payment:
+        claims.pay(claim.id, date=date(2024, 6, 2))
+    assert refusal(future_payment) == ("R-SUB-STARTUP", "date")
+    with acting_as(REVIEWER):
+        assert claims.pay(claim.id, date=DAY).state.value == "paid"
+
+
+def test_a_day_of_training_is_paid_once_whatever_the_course_is_called(
+    claims: ClaimsService,
+) -> None:
+    first = submit(claims, "training_days", course="chef", trained_from="2024-05-06")
+    assert first.amount_fen == 5 * 10_000
+    approve(claims, first)
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "training_days", course="chef course", trained_from="2024-05-08")
+    assert refusal(excinfo) == ("R-SUB-TRAINDAY", "facts.trained_from")
+    assert "2024-05-08 to 2024-05-10 (3 days)" in excinfo.value.detail
+    after = submit(claims, "training_days", course="welder", trained_from="2024-05-11")
+    assert after.facts["trained_from"] == "2024-05-11"
+    with pytest.raises(InvalidInput) as late:
+        submit(claims, "training_days", course="electrician", trained_from="2024-05-30")
+    assert refusal(late) == ("R-SUB-TRAINDAY", "facts.trained_from")
+
+
+def test_a_county_may_require_the_training_period(app: PostLedger, claims: ClaimsService) -> None:
+    set_subsidies(app, {"training_days": {"period_required": True}})
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "training_days", course="chef")
+    assert refusal(excinfo) == ("R-SUB-TRAINDAY", "facts.trained_from")
+    assert submit(claims, "training_days", trained_from="2024-05-06").amount_fen == 50_000

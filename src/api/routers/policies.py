@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from fastapi import APIRouter
 
 from postledger.api.deps import CurrentActor, Ledger
 from postledger.api.schemas import PolicyPublic, PolicyPut
+from postledger.workflows.clock import business_today
 from postledger.workflows.permissions import authorize_read
 
 router = APIRouter(prefix="/policies", tags=["policy"])
@@ -36,5 +36,5 @@ def get_policy(
     county: str, actor: CurrentActor, ledger: Ledger, as_of: date | None = None
 ) -> PolicyPublic:
     authorize_read(county)
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the business time zone
+    today = business_today()
     return _public(ledger, county, as_of or today)
