@@ -15,7 +15,8 @@ Only approvals are recorded (what the rules count is "what was already approved"
 rejected or withdrawn claim never holds a limit and nothing has to be released. A clawback does
 not give the limit back: money recovered for a false claim does not entitle anyone to claim
 again. Submission runs the same check against what was approved so far, so a claim that could
-never be approved is refused at once.
+never be approved is refused at once (as invalid input naming the fact, src/domain/
+subsidy_claim.py); at approval the same check is a ``LimitReached``.
 """
 
 from __future__ import annotations

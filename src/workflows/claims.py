@@ -6,7 +6,8 @@ take it, and saves everything it touched in one ``save``. Cross-claim limits are
 saved in the same transaction as the approved claim: of two concurrent approvals under one
 limit, the store commits one and the other gets ``ConcurrentChange`` (409); one that comes after
 is refused with ``LimitReached`` (409) naming the claim type's rule. Submission checks the same
-limits against what was approved so far, without holding anything.
+limits against what was approved so far, without holding anything, and refuses a claim over
+one as invalid input (422) naming the fact.
 
 Every date a command states is on or before today (Asia/Shanghai, ``today``): premiums not yet
 paid, a business not yet a year old or a payment not yet made cannot be claimed or recorded,
