@@ -264,8 +264,10 @@ def _transport(
 ) -> Computed:
     rid = _person(claimant, f.rule)
     _registered_poor(claimant, table, f.rule)
-    caps: dict[str, int] = table["caps_fen"]
+    caps: dict[str, int | None] = table["caps_fen"]
     destination = f.choice("destination", list(caps))
+    f.require(caps[destination] is not None, "destination",
+              f"the county pays no transport subsidy for work {destination}")
     ticket = f.whole("ticket_price_fen", minimum=1)
     months = f.whole("months_stable")
     real_name = f.flag("real_name_ticket")
@@ -274,7 +276,7 @@ def _transport(
         f"stable work of at least {table['months_stable_min']} months is required, got {months}",
     )
     f.require(real_name, "real_name_ticket", "a real-name ticket is required")
-    cap = int(caps[destination])
+    cap = int(caps[destination] or 0)
     amount = min(ticket, cap)
     return Computed(
         amount_fen=amount,
@@ -374,9 +376,10 @@ def _labour_export(
     workers = f.items("workers")
     ids = _distinct_workers(workers)
     flat = table["mode"] == "flat"
-    amounts: dict[str, int] = table["amounts_fen"]
+    amounts: dict[str, int | None] = table["amounts_fen"]
     stable_min = int(table["months_stable_min"])
     follow_min = int(table["follow_up_months_min"])
+    contract_min = int(table.get("contract_months_min") or 0)
     lines: list[dict[str, Any]] = []
     understood: list[dict[str, Any]] = []
     for rid, w in zip(ids, workers, strict=True):
@@ -387,7 +390,13 @@ def _labour_export(
                   f"{rid}: at least {stable_min} months of stable work, got {stable}")
         w.require(follow >= follow_min, "follow_up_months",
                   f"{rid}: at least {follow_min} months of follow-up, got {follow}")
-        amount = int(table["flat_fen"]) if flat else int(amounts[destination])
+        if contract_min:  # Yunnan, Hekou (002): a contract of at least a year
+            contract = w.whole("contract_months", maximum=1200)
+            w.require(contract >= contract_min, "contract_months",
+                      f"{rid}: a contract of at least {contract_min} months, got {contract}")
+        w.require(flat or amounts[destination] is not None, "destination",
+                  f"{rid}: the county pays no labour-export subsidy for work {destination}")
+        amount = int(table["flat_fen"]) if flat else int(amounts[destination] or 0)
         understood.append({"resident_id": rid, "destination": destination,
                            "months_stable": stable, "follow_up_months": follow})
         lines.append({"item": f"{rid} to {destination}", "amount_fen": amount})

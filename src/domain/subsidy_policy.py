@@ -194,9 +194,15 @@ HUIZE_SUBSIDIES: dict[str, dict[str, Any]] = {
     },
 }
 
-# Yunnan province and Hekou County (002, 004): labour export by destination after 3 months.
+# Yunnan province and Hekou County (002, 004): labour export by destination, 300 to another
+# province and 200 to another county of the province (nothing within the county), after 3
+# months of stable work on a contract of at least a year; the transport subsidy is for work in
+# another province only ("对跨省务工的…每人每年可享受一次交通补助…最高不超过500元"). A destination
+# whose amount is ``None`` is not subsidised.
 YUNNAN_SUBSIDIES: dict[str, dict[str, Any]] = {
-    "labour_export": {"mode": "by_destination", "months_stable_min": 3, "follow_up_months_min": 0},
+    "labour_export": {"mode": "by_destination", "months_stable_min": 3, "follow_up_months_min": 0,
+                      "contract_months_min": 12, "amounts_fen": {"in_county": None}},
+    "transport": {"caps_fen": {"other_county": None, "in_county": None}},
 }
 
 

@@ -199,8 +199,10 @@ def _absorbed(n: int, relocated: bool, months_stable: int = 12) -> list[dict[str
         # R-SUB-EXPORT, Yunnan/Hekou/Huize: 300 / 200 / 100 by destination after 3 months
         (HUIZE_SUBSIDIES, "labour_export",
          {"workers": _export_workers(["other_province", "other_county", "in_county"])}, 60_000),
+        # Yunnan/Hekou (002): 300 / 200, on a contract of at least a year
         (YUNNAN_SUBSIDIES, "labour_export",
-         {"workers": _export_workers(["other_province", "other_province"])}, 60_000),
+         {"workers": [dict(w, contract_months=12)
+                      for w in _export_workers(["other_province", "other_county"])]}, 50_000),
         # R-SUB-ABSORB, Huize: 2000 per person up to 10, 3000 per person for 10+ relocated
         (HUIZE_SUBSIDIES, "absorption", {"workers": _absorbed(5, relocated=False)}, 1_000_000),
         (HUIZE_SUBSIDIES, "absorption", {"workers": _absorbed(10, relocated=False)}, 2_000_000),
@@ -948,3 +950,27 @@ def test_a_county_may_require_the_training_period(app: PostLedger, claims: Claim
         submit(claims, "training_days", course="chef")
     assert refusal(excinfo) == ("R-SUB-TRAINDAY", "facts.trained_from")
     assert submit(claims, "training_days", trained_from="2024-05-06").amount_fen == 50_000
+
+
+@pytest.mark.parametrize(
+    ("claim_type", "changes", "fact"),
+    [
+        # 002 pays labour export 300 / 200: nothing for work within the county
+        ("labour_export", {"workers": [dict(w, contract_months=12)
+                                       for w in _export_workers(["in_county"])]},
+         "facts.workers[0].destination"),
+        # ...and on a contract of at least a year
+        ("labour_export", {"workers": [dict(w, contract_months=11)
+                                       for w in _export_workers(["other_province"])]},
+         "facts.workers[0].contract_months"),
+        # 002 pays transport for work in another province only
+        ("transport", {"destination": "other_county"}, "facts.destination"),
+    ],
+)
+def test_what_yunnan_does_not_pay(
+    app: PostLedger, claims: ClaimsService, claim_type: str, changes: dict[str, Any], fact: str
+) -> None:
+    set_subsidies(app, YUNNAN_SUBSIDIES)
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, claim_type, **changes)
+    assert refusal(excinfo) == (RULE_BY_TYPE[claim_type], fact)
