@@ -26,6 +26,10 @@ POST_KINDS: tuple[str, ...] = (
 )
 
 
+# A county, township or village name: short enough that the path of all three is always indexable.
+PLACE_NAME_MAX = 64
+
+
 def jurisdiction_path(county: str, township: str | None = None, village: str | None = None) -> str:
     return "/".join(p for p in (county, township, village) if p)
 
@@ -61,6 +65,10 @@ class Post(LedgerAggregate):
                 raise InvalidInput(f"{name} must be a non-empty name without '/'", rule="R-POST-1")
         if village is not None and (not village.strip() or "/" in village):
             raise InvalidInput("village must be a non-empty name without '/'", rule="R-POST-1")
+        for name, place in (("county", county), ("township", township), ("village", village)):
+            if place is not None and len(place) > PLACE_NAME_MAX:
+                raise InvalidInput(f"{name} must be at most {PLACE_NAME_MAX} characters",
+                                   rule="R-POST-1")
         if headcount < 1:
             raise InvalidInput("headcount must be at least 1", rule="R-POST-4")
         if monthly_subsidy_fen is not None and monthly_subsidy_fen <= 0:

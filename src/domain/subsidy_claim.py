@@ -18,6 +18,7 @@ fen, month by month — and the claim's amount is the sum of the months.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ from postledger.domain.base import LedgerAggregate
 from postledger.domain.claim_indexes import ClaimLimit
 from postledger.domain.dates import add_months, month_index, month_of
 from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, StepNotAllowed
-from postledger.domain.post import jurisdiction_path
+from postledger.domain.post import PLACE_NAME_MAX, jurisdiction_path
 from postledger.domain.resident_id import ResidentId, birthday_at_age
 from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, choose_tier
 from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
@@ -43,6 +44,7 @@ CLAIMANT_KINDS = ("person", "organisation")
 MAX_WHOLE = 10**12
 MAX_TEXT = 200
 FIRST_YEAR, LAST_YEAR = 1900, 2200
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # What was already approved under a limit key (src/domain/claim_indexes.py).
@@ -114,7 +116,9 @@ class _Facts:
     def day(self, name: str) -> date:
         value = self._present(name)
         try:
-            day = date.fromisoformat(str(value))
+            if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+                raise ValueError(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.refuse(name, f"must be a date YYYY-MM-DD, got {value!r}") from None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -194,6 +198,8 @@ def parse_claimant(raw: Any, rule: str) -> Claimant:
     for name, value in (("township", township), ("village", village)):
         if value is not None and "/" in value:
             raise c.refuse(name, "must be a name without '/'")
+        if value is not None and len(value) > PLACE_NAME_MAX:
+            raise c.refuse(name, f"must be at most {PLACE_NAME_MAX} characters")
     if village is not None and township is None:
         raise c.refuse("township", "a claimant who names a village names its township too")
     category = c.raw.get("category")
@@ -250,7 +256,8 @@ def calculate(
     f = _Facts(facts, rule, "facts.")
     try:
         return _CALCULATORS[claim_type](f, on, county, claimant, table, approved)
-    except (KeyError, TypeError, ValueError) as exc:  # a county table of the wrong shape
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # a county table of the wrong shape
         raise refused(
             rule, f"policy.subsidies.{claim_type}", f"the county's table is malformed ({exc!r})"
         ) from None
@@ -345,9 +352,11 @@ def _job_training(
         facts={"certificate_level": level, "contract_signed_on": signed.isoformat(),
                "contract_months": contract_months, "trained_on": trained.isoformat()},
         breakdown=[{"item": f"{level} certificate", "amount_fen": amount}],
-        # One subsidy per contract, whatever the level: the same training is not paid again
-        # under another certificate.
-        limits=[_count_limit(f"job_training/{rid}/{signed.isoformat()}",
+        # Once per certificate level, and once per contract whatever the level: the same
+        # training is not paid again under another certificate, nor under another contract date.
+        limits=[_count_limit(f"job_training/{rid}/{level}", f"{level} training subsidy of {rid}",
+                             "facts.certificate_level"),
+                _count_limit(f"job_training/{rid}/{signed.isoformat()}",
                              f"post-hire training subsidy of {rid} for the contract signed "
                              f"{signed}", "facts.contract_signed_on")],
     )
@@ -425,12 +434,20 @@ def _absorption(
     approved: Approved,
 ) -> Computed:
     employer = f.text("employer")
+    # Where the tier counts an intake, the intake must be identified: the employer by its
+    # unified social credit code, each worker's hire by its date (``intake_identified``).
+    identified = bool(table.get("intake_identified"))
+    if identified and not claimant.credit_code:
+        raise refused(f.rule, "claimant.credit_code",
+                      "the county counts each employer's yearly intake: the employer claims with "
+                      "its unified social credit code")
+    employer_key = _normalised_name(claimant.credit_code or employer)
     workers = f.items("workers")
     ids = _distinct_workers(workers)
     parsed: list[dict[str, Any]] = []
     for rid, w in zip(ids, workers, strict=True):
         months_stable = w.whole("months_stable", maximum=1200)
-        hired = w.day("hired_on") if w.raw.get("hired_on") is not None else None
+        hired = w.day("hired_on") if identified or w.raw.get("hired_on") is not None else None
         if hired is not None:
             w.require(add_months(hired, months_stable) <= on, "hired_on",
                       f"{rid}: hired on {hired}, {months_stable} months of stable work are "
@@ -444,7 +461,7 @@ def _absorption(
     per_worker: dict[str, tuple[int, int, int]] = {}  # resident id → (fen, tier, intake size)
     for year in sorted({p["intake_year"] for p in parsed}):
         group = [p for p in parsed if p["intake_year"] == year]
-        key = f"absorption-employer/{county}/{_normalised_name(employer)}/{year}"
+        key = f"absorption-employer/{county}/{employer_key}/{year}"
         earlier = approved(key).workers
         intake = earlier + [{"resident_id": p["resident_id"], "relocated": p["relocated"]}
                             for p in group]
@@ -730,8 +747,13 @@ class SubsidyClaim(LedgerAggregate):
     ) -> SubsidyClaim:
         """Compute the claim by ``table`` (the county's, in force on ``date``) and check it
         against what was already approved under its limits (``limit_for(key)``)."""
-        if not isinstance(county, str) or not county.strip() or "/" in county:
-            raise refused(None, "county", "must be a non-empty name without '/'")
+        if not isinstance(county, str) or not county.strip() or "/" in county or (
+            len(county) > PLACE_NAME_MAX
+        ):
+            raise refused(None, "county", f"must be a non-empty name without '/', at most "
+                                          f"{PLACE_NAME_MAX} characters")
+        if not FIRST_YEAR <= date.year <= LAST_YEAR:
+            raise refused(None, "date", f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {date}")
         rule = RULE_BY_TYPE.get(claim_type)
         if rule is None:
             raise refused(None, "type",

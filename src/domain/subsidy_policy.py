@@ -169,10 +169,13 @@ DEFAULT_SUBSIDIES: dict[str, dict[str, Any]] = {
 }
 
 # Huize County (004): labour export by destination after 3 months; absorption 2000/person for
-# up to 10 people stable ≥ 1 year, 3000/person for 10 or more relocated people stable ≥ 1 year.
+# up to 10 people stable ≥ 1 year, 3000/person for 10 or more relocated people stable ≥ 1 year,
+# counted by the employer's intake of a year ("当年新吸纳"): the employer is identified by its
+# credit code and each worker's hire by ``hired_on`` (``intake_identified``).
 HUIZE_SUBSIDIES: dict[str, dict[str, Any]] = {
     "labour_export": {"mode": "by_destination", "months_stable_min": 3, "follow_up_months_min": 0},
     "absorption": {
+        "intake_identified": True,
         "tiers": [
             {
                 "min_workers": 10,

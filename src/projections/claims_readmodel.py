@@ -30,7 +30,7 @@ metadata = MetaData()
 # fail to project, or the follower would stop at it for good.
 
 claims = Table(
-    "rm_claims",
+    "rm_claims_v2",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("type", String(32), nullable=False, index=True),
@@ -48,7 +48,7 @@ claims = Table(
 )
 
 class ClaimsReadModel(LogFollower):
-    projection = "claims"
+    projection = "claims_v2"  # the schema version: see src/projections/readmodel.py
     tables = (claims,)
     watched = (SubsidyClaim,)
 

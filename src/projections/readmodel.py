@@ -5,6 +5,11 @@ library's ``ProjectionRunner`` cannot follow a SQLite store, NOTES-eventsourcing
 the rows and the new position in one transaction. The position moves by compare-and-set, so two
 processes catching up at once never both apply a batch: each batch lands exactly once. Rows are
 the latest state of their aggregate, so applying one twice would change nothing anyway.
+
+A read model's tables and its tracking row carry a schema version (``_v2``): a release that
+changes a table bumps it, and the new tables fill themselves from position 0 of the event log
+on first use, with no migration to run (read models are derived; the old tables are left
+behind untouched). ``rebuild`` drops and recreates the tables, then replays.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ tracking = Table(
 )
 
 posts = Table(
-    "rm_posts",
+    "rm_posts_v2",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("county", Text, nullable=False, index=True),
@@ -74,7 +79,7 @@ posts = Table(
 )
 
 placements = Table(
-    "rm_placements",
+    "rm_placements_v2",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("post_id", String(36), nullable=False, index=True),
@@ -106,7 +111,7 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-PROJECTION = "placements_and_posts"
+PROJECTION = "placements_and_posts_v2"
 BATCH = 500
 _TOPICS_WATCHED = ("postledger:post", "postledger:placement")
 
@@ -207,8 +212,9 @@ class LogFollower:
 
     def rebuild(self, app: PostLedger, progress: Callable[[int], None] | None = None) -> int:
         with self.engine.begin() as conn:
-            for table in self.tables:
-                conn.execute(delete(table))
+            for table in self.tables:  # recreated: a table of an older shape takes the new one
+                table.drop(conn, checkfirst=True)
+                table.create(conn)
             conn.execute(update(tracking).where(tracking.c.projection == self.projection)
                          .values(position=0))
         return self.catch_up(app, progress)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from postledger.api.deps import Services
+from postledger.api.main import open_services
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.claim_indexes import ClaimLimit
 from postledger.domain.errors import InvalidInput, LimitReached
@@ -19,6 +20,7 @@ from postledger.domain.subsidy_claim import SubsidyClaim
 from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
 from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.claims import ClaimsService
+from postledger.workflows.settings import Settings
 
 COUNTY = "520524"
 CLERK = Actor("clerk", COUNTY, "li")
@@ -151,10 +153,13 @@ def _huize(services: Services) -> None:
         services.ledger.set_policy(COUNTY, date(2020, 1, 1), {"subsidies": HUIZE_SUBSIDIES})
 
 
+TEA_FIRM = {"kind": "organisation", "name": "Huize Tea", "credit_code": "91530326MA6TEA001"}
+
+
 def _absorbed(first_seq: int, n: int) -> dict[str, Any]:
     return {"employer": "Huize Tea", "workers": [
         {"resident_id": resident_id(first_seq + i), "months_stable": 12, "contract_months": 12,
-         "relocated": False} for i in range(n)]}
+         "relocated": False, "hired_on": "2023-03-01"} for i in range(n)]}
 
 
 def test_concurrent_absorption_approvals_never_pass_the_employers_tier(
@@ -164,8 +169,8 @@ def test_concurrent_absorption_approvals_never_pass_the_employers_tier(
     # (15 in all), submitted before either was approved, exactly one can be approved.
     _huize(services)
     claims = ClaimsService(services.ledger)
-    ten = _submit(claims, "absorption", ORG, _absorbed(100, 10))
-    five = _submit(claims, "absorption", ORG, _absorbed(200, 5))
+    ten = _submit(claims, "absorption", TEA_FIRM, _absorbed(100, 10))
+    five = _submit(claims, "absorption", TEA_FIRM, _absorbed(200, 5))
     results = _race(claims, [ten.id, five.id])
     won = [r for r in results if isinstance(r, SubsidyClaim)]
     lost = [r for r in results if not isinstance(r, SubsidyClaim)]
@@ -176,12 +181,12 @@ def test_concurrent_absorption_approvals_never_pass_the_employers_tier(
 
 
 def test_the_years_head_count_a_scheme_and_training_days_survive_a_restart(
-    services: Services,
+    services: Services, settings: Settings
 ) -> None:
     _huize(services)
     claims = ClaimsService(services.ledger)
     reviewer = Actor("county", COUNTY, "zhang")
-    absorbed = _submit(claims, "absorption", ORG, _absorbed(100, 4))
+    absorbed = _submit(claims, "absorption", TEA_FIRM, _absorbed(100, 4))
     insured = _submit(claims, "social_insurance", PERSON, {
         "months": [{"month": "2024-01", "premiums_paid_fen": 30_000}],
         "graduate": True, "small_firm": False})
@@ -191,19 +196,28 @@ def test_the_years_head_count_a_scheme_and_training_days_survive_a_restart(
     with acting_as(reviewer):
         for claim in (absorbed, insured, trained):
             claims.review(claim.id, date=DAY, approve=True, reason=None)
-    headcount = services.ledger.repository.get(ClaimLimit.create_id(absorbed.limits[0]["key"]))
+    reopened = open_services(settings)  # as a new process would find them in the store
+    try:
+        _still_decide(ClaimsService(reopened.ledger), absorbed, insured, trained)
+    finally:
+        reopened.close()
+
+
+def _still_decide(claims: ClaimsService, absorbed: SubsidyClaim, insured: SubsidyClaim,
+                  trained: SubsidyClaim) -> None:
+    headcount = claims.ledger.repository.get(ClaimLimit.create_id(absorbed.limits[0]["key"]))
     assert isinstance(headcount, ClaimLimit)
     assert [w["resident_id"] for w in headcount.workers] == [
         resident_id(100 + i) for i in range(4)]
-    span = services.ledger.repository.get(ClaimLimit.create_id(insured.limits[0]["key"]))
+    span = claims.ledger.repository.get(ClaimLimit.create_id(insured.limits[0]["key"]))
     assert isinstance(span, ClaimLimit)
     assert (span.scheme, span.scheme_max_months) == ("graduate", 24)
-    days = services.ledger.repository.get(ClaimLimit.create_id(trained.limits[1]["key"]))
+    days = claims.ledger.repository.get(ClaimLimit.create_id(trained.limits[1]["key"]))
     assert isinstance(days, ClaimLimit)
     assert days.dates == {"2024-05-20", "2024-05-21", "2024-05-22"}
     # and they still decide: 7 more make 11 (no tier), and the person stays a graduate
     with pytest.raises(InvalidInput):
-        _submit(claims, "absorption", ORG, _absorbed(200, 7))
+        _submit(claims, "absorption", TEA_FIRM, _absorbed(200, 7))
     with pytest.raises(InvalidInput) as excinfo:
         _submit(claims, "social_insurance", PERSON, {
             "months": [{"month": "2024-02", "premiums_paid_fen": 30_000}],

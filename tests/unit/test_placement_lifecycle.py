@@ -518,3 +518,11 @@ def test_the_placement_as_it_was_is_rebuilt_from_history(county: County) -> None
     assert past.state.value == "in_publicity"
     assert past.version == 4
     assert ResidentId.parse(past.applicant["resident_id"])
+
+
+def test_a_place_name_longer_than_64_characters_is_refused() -> None:
+    county = County()
+    with pytest.raises(InvalidInput) as excinfo:
+        county.new_post(township="镇" * 65, notice=False)
+    assert excinfo.value.rule == "R-POST-1"
+    assert "township must be at most 64 characters" in excinfo.value.detail

@@ -190,7 +190,8 @@ def _export_workers(destinations: list[str], months_stable: int = 3) -> list[dic
 
 def _absorbed(n: int, relocated: bool, months_stable: int = 12) -> list[dict[str, Any]]:
     return [{"resident_id": rid(seq=60 + i), "months_stable": months_stable,
-             "contract_months": 12, "relocated": relocated} for i in range(n)]
+             "contract_months": 12, "relocated": relocated, "hired_on": "2023-05-01"}
+            for i in range(n)]
 
 
 @pytest.mark.parametrize(
@@ -711,9 +712,11 @@ def test_training_days_without_a_course_are_paid_once_a_year(claims: ClaimsServi
 
 
 # ---------------------------------------------------------------------- limits that resist splitting
-def _absorbed_from(first_seq: int, n: int, relocated: bool) -> list[dict[str, Any]]:
-    return [{"resident_id": rid(seq=first_seq + i), "months_stable": 12, "contract_months": 12,
-             "relocated": relocated} for i in range(n)]
+def _absorbed_from(first_seq: int, n: int, relocated: bool, hired_on: str = "2023-05-01",
+                   months_stable: int = 12) -> list[dict[str, Any]]:
+    return [{"resident_id": rid(seq=first_seq + i), "months_stable": months_stable,
+             "contract_months": 12, "relocated": relocated, "hired_on": hired_on}
+            for i in range(n)]
 
 
 def test_huize_absorption_tier_counts_the_employers_whole_year(
@@ -728,16 +731,16 @@ def test_huize_absorption_tier_counts_the_employers_whole_year(
     with pytest.raises(InvalidInput) as excinfo:
         submit(claims, "absorption", workers=_absorbed_from(200, 10, relocated=False))
     assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers")
-    # 12 months of stable work claimed on 2024-06-01: hired in 2023
     assert "intake of 2023: 20 workers (10 already approved, 10 in this claim" in (
         excinfo.value.detail)
-    # the employer's name however spaced or cased is the same employer
+    # the employer is its credit code, whatever name it claims under
     with pytest.raises(InvalidInput):
-        submit(claims, "absorption", employer=" chengguan  GARMENTS",
+        submit(claims, "absorption", employer="Chengguan Garments Co., Ltd.",
+               claimant=dict(ORG, name="Chengguan Garments Co., Ltd."),
                workers=_absorbed_from(200, 1, relocated=False))
     # workers hired in another year are another intake
     next_year = submit(claims, "absorption", on=date(2025, 3, 1),
-                       workers=_absorbed_from(200, 10, relocated=False))
+                       workers=_absorbed_from(200, 10, relocated=False, hired_on="2024-02-01"))
     assert next_year.amount_fen == 2_000_000
     assert {line["intake_year"] for line in next_year.breakdown} == {2024}
 
@@ -745,17 +748,35 @@ def test_huize_absorption_tier_counts_the_employers_whole_year(
 def test_huize_intake_is_the_year_of_hire_not_of_the_claim(
     app: PostLedger, claims: ClaimsService
 ) -> None:
-    # 15 workers hired late in 2023: filing 10 on 2024-12-30 and 5 on 2025-01-02 is still one
-    # intake of 15, which no Huize tier fits.
+    # 15 workers hired late in 2023: filing 10 on 2024-12-30 and 5 on 2025-01-02, whatever
+    # months of stable work each states, is still one intake of 15, which no Huize tier fits.
     set_subsidies(app, HUIZE_SUBSIDIES)
-    first = submit(claims, "absorption", on=date(2024, 12, 30),
-                   workers=[dict(w, months_stable=13) for w in _absorbed_from(100, 10, False)])
+    first = submit(claims, "absorption", on=date(2024, 12, 30), workers=_absorbed_from(
+        100, 10, relocated=False, hired_on="2023-11-15", months_stable=13))
     approve(claims, first, date(2024, 12, 30))
     with pytest.raises(InvalidInput) as excinfo:
-        submit(claims, "absorption", on=date(2025, 1, 2),
-               workers=[dict(w, months_stable=13) for w in _absorbed_from(200, 5, False)])
+        submit(claims, "absorption", on=date(2025, 1, 2), workers=_absorbed_from(
+            200, 5, relocated=False, hired_on="2023-11-15", months_stable=12))
     assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers")
     assert "intake of 2023: 15 workers" in excinfo.value.detail
+
+
+def test_huize_identifies_the_intake_by_credit_code_and_hire_date(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    set_subsidies(app, HUIZE_SUBSIDIES)
+    nameless = {"kind": "organisation", "name": "Chengguan Garments"}
+    with pytest.raises(InvalidInput) as no_code:
+        submit(claims, "absorption", claimant=nameless)
+    assert refusal(no_code) == ("R-SUB-ABSORB", "claimant.credit_code")
+    undated = [{k: v for k, v in w.items() if k != "hired_on"}
+               for w in _absorbed_from(100, 5, relocated=False)]
+    with pytest.raises(InvalidInput) as no_date:
+        submit(claims, "absorption", workers=undated)
+    assert refusal(no_date) == ("R-SUB-ABSORB", "facts.workers[0].hired_on")
+    # Zhijin's single tier counts no intake: neither is needed there
+    set_subsidies(app, {}, since=date(2024, 1, 1))
+    assert submit(claims, "absorption", claimant=nameless, workers=undated).amount_fen == 250_000
 
 
 def test_a_claim_of_workers_hired_in_two_years_is_priced_year_by_year(
@@ -974,3 +995,44 @@ def test_what_yunnan_does_not_pay(
     with pytest.raises(InvalidInput) as excinfo:
         submit(claims, claim_type, **changes)
     assert refusal(excinfo) == (RULE_BY_TYPE[claim_type], fact)
+
+
+def test_the_same_certificate_level_is_not_paid_again_under_another_contract_date(
+    claims: ClaimsService,
+) -> None:
+    approve(claims, submit(claims, "job_training", certificate_level="training_pass"))
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "job_training", certificate_level="training_pass",
+               contract_signed_on="2024-01-11")
+    assert refusal(excinfo) == ("R-SUB-JOBTRAIN", "facts.certificate_level")
+
+
+@pytest.mark.parametrize("hired_on", [20230501, "2023-W18-1", "2023-5-1", "20230501"])
+def test_dates_are_written_yyyy_mm_dd(claims: ClaimsService, hired_on: Any) -> None:
+    workers = [dict(w, hired_on=hired_on) for w in _absorbed(3, relocated=False)]
+    with pytest.raises(InvalidInput) as excinfo:
+        submit(claims, "absorption", workers=workers)
+    assert refusal(excinfo) == ("R-SUB-ABSORB", "facts.workers[0].hired_on")
+
+
+def test_a_claim_date_out_of_range_and_an_overlong_county_are_refused(
+    claims: ClaimsService,
+) -> None:
+    with pytest.raises(InvalidInput) as ancient:
+        submit(claims, "social_insurance", on=date(1, 1, 5))
+    assert refusal(ancient) == (None, "date")
+    with acting_as(ADMIN), pytest.raises(InvalidInput) as county:
+        claims.submit(claim_type="transport", county="县" * 65, date=DAY, claimant=PERSON,
+                      facts=facts("transport"))
+    assert refusal(county) == (None, "county")
+
+
+def test_a_malformed_county_table_is_a_422_not_a_crash(
+    app: PostLedger, claims: ClaimsService
+) -> None:
+    set_subsidies(app, {"certificate": {"limit_groups": ["driving_b2"]},
+                        "absorption": {"tiers": ["2000 a head"]}})
+    for claim_type in ("certificate", "absorption"):
+        with pytest.raises(InvalidInput) as excinfo:
+            submit(claims, claim_type)
+        assert refusal(excinfo) == (RULE_BY_TYPE[claim_type], f"policy.subsidies.{claim_type}")
