@@ -30,6 +30,16 @@ POST_KINDS: tuple[str, ...] = (
 PLACE_NAME_MAX = 64
 
 
+def place_name_problem(name: str) -> str | None:
+    """What is wrong with a county, township or village name (it becomes part of a path joined
+    by '/'), or None when nothing is."""
+    if not name.strip() or "/" in name:
+        return "must be a non-empty name without '/'"
+    if len(name) > PLACE_NAME_MAX:
+        return f"must be at most {PLACE_NAME_MAX} characters"
+    return None
+
+
 def jurisdiction_path(county: str, township: str | None = None, village: str | None = None) -> str:
     return "/".join(p for p in (county, township, village) if p)
 
@@ -59,16 +69,13 @@ class Post(LedgerAggregate):
             raise InvalidInput(
                 f"kind must be one of {', '.join(POST_KINDS)}, got {kind!r}", rule="R-POST-1"
             )
-        for name, text in (("county", county), ("township", township),
-                           ("department", department), ("title", title)):
+        for name, text in (("department", department), ("title", title)):
             if not text or not text.strip() or "/" in text:
                 raise InvalidInput(f"{name} must be a non-empty name without '/'", rule="R-POST-1")
-        if village is not None and (not village.strip() or "/" in village):
-            raise InvalidInput("village must be a non-empty name without '/'", rule="R-POST-1")
         for name, place in (("county", county), ("township", township), ("village", village)):
-            if place is not None and len(place) > PLACE_NAME_MAX:
-                raise InvalidInput(f"{name} must be at most {PLACE_NAME_MAX} characters",
-                                   rule="R-POST-1")
+            problem = place_name_problem(place) if place is not None else None  # village
+            if problem:
+                raise InvalidInput(f"{name} {problem}", rule="R-POST-1")
         if headcount < 1:
             raise InvalidInput("headcount must be at least 1", rule="R-POST-4")
         if monthly_subsidy_fen is not None and monthly_subsidy_fen <= 0:

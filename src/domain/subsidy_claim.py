@@ -32,7 +32,7 @@ from postledger.domain.base import LedgerAggregate
 from postledger.domain.claim_indexes import ClaimLimit
 from postledger.domain.dates import add_months, month_index, month_of
 from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, StepNotAllowed
-from postledger.domain.post import PLACE_NAME_MAX, jurisdiction_path
+from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.resident_id import ResidentId, birthday_at_age
 from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, choose_tier
 from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
@@ -196,10 +196,9 @@ def parse_claimant(raw: Any, rule: str) -> Claimant:
     township = c.optional_text("township")
     village = c.optional_text("village")
     for name, value in (("township", township), ("village", village)):
-        if value is not None and "/" in value:
-            raise c.refuse(name, "must be a name without '/'")
-        if value is not None and len(value) > PLACE_NAME_MAX:
-            raise c.refuse(name, f"must be at most {PLACE_NAME_MAX} characters")
+        problem = place_name_problem(value) if value is not None else None
+        if problem:
+            raise c.refuse(name, problem)
     if village is not None and township is None:
         raise c.refuse("township", "a claimant who names a village names its township too")
     category = c.raw.get("category")
@@ -747,11 +746,9 @@ class SubsidyClaim(LedgerAggregate):
     ) -> SubsidyClaim:
         """Compute the claim by ``table`` (the county's, in force on ``date``) and check it
         against what was already approved under its limits (``limit_for(key)``)."""
-        if not isinstance(county, str) or not county.strip() or "/" in county or (
-            len(county) > PLACE_NAME_MAX
-        ):
-            raise refused(None, "county", f"must be a non-empty name without '/', at most "
-                                          f"{PLACE_NAME_MAX} characters")
+        problem = place_name_problem(county) if isinstance(county, str) else "must be a name"
+        if problem:
+            raise refused(None, "county", problem)
         if not FIRST_YEAR <= date.year <= LAST_YEAR:
             raise refused(None, "date", f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {date}")
         rule = RULE_BY_TYPE.get(claim_type)
