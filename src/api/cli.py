@@ -71,20 +71,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "scheduler":
             return _run_scheduler(services, args.as_of, args.within)
         if args.command == "projections":
-            def progress(done: int) -> None:
-                print(f"\rrebuilding read models: {done} events", end="", file=sys.stderr,
-                      flush=True)
-
-            from postledger.projections.claims_readmodel import ClaimsReadModel
-
-            total = services.read_model.rebuild(services.ledger, progress)
-            claims = ClaimsReadModel(services.read_model.engine).rebuild(services.ledger)
-            print(f"\npostledger: read models rebuilt from {total} placement and post events "
-                  f"and {claims} claim events")
-            return 0
+            return _rebuild(services)
     finally:
         services.close()
     return 2
+
+
+def _rebuild(services: Services) -> int:
+    import time
+
+    total = services.ledger.recorder.max_notification_id() or 0
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        width = 30
+        filled = min(width, width * done // total) if total else width
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} events", end="",
+              file=sys.stderr, flush=True)
+
+    read = services.read_model.rebuild(services.ledger, progress)
+    seconds = max(time.perf_counter() - started, 1e-9)
+    names = ", ".join(m.name for m in services.read_model.follower.read_models)
+    print(f"\npostledger: read models rebuilt ({names}) from {read} events in {seconds:.1f} s "
+          f"({read / seconds:.0f} events/s)")
+    return 0
 
 
 def _run_scheduler(services: Services, as_of: date, within: str) -> int:

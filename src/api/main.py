@@ -11,8 +11,7 @@ from postledger.api import problems
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware
 from postledger.api.routers import claims, health, placements, policies, posts, scheduler
-from postledger.projections.claims_readmodel import ClaimsReadModel
-from postledger.projections.readmodel import ReadModel, open_engine
+from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import open_application, schema_lock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
 from postledger.workflows.settings import Settings
@@ -21,8 +20,7 @@ from postledger.workflows.settings import Settings
 def open_services(settings: Settings) -> Services:
     with schema_lock(settings):
         ledger = open_application(settings)
-        read_model = ReadModel(open_engine(settings))
-        ClaimsReadModel(read_model.engine)  # creates its table while the lock is held
+        read_model = ReadModel.open(settings)  # creates its tables while the lock is held
     return Services(settings=settings, ledger=ledger, read_model=read_model)
 
 

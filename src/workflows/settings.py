@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
+DEMO_CHAIN_KEY = b"postledger demo chain key, public".ljust(32, b".")[:32]
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     mode: str = "demo"
     scheduler_daily_at: str | None = None  # "HH:MM" Asia/Shanghai; None: off
+    chain_key_b64: str | None = None  # POSTLEDGER_CHAIN_KEY (API.md v1.1 "Audit")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -31,7 +34,21 @@ class Settings:
         if mode not in ("demo", "production"):
             raise ValueError(f"POSTLEDGER_MODE must be demo or production, got {mode!r}")
         daily = env.get("POSTLEDGER_SCHEDULER_DAILY_AT") or None
-        return cls(database_url=url, mode=mode, scheduler_daily_at=daily)
+        return cls(database_url=url, mode=mode, scheduler_daily_at=daily,
+                   chain_key_b64=env.get("POSTLEDGER_CHAIN_KEY") or None)
+
+    @property
+    def chain_key(self) -> bytes:
+        """The HMAC key of chain heads and of resident-id hashes in read models (32 bytes).
+        Demo mode alone falls back to a fixed, public demo key."""
+        if self.chain_key_b64:
+            key = base64.b64decode(self.chain_key_b64, validate=True)
+            if len(key) != 32:
+                raise ValueError("POSTLEDGER_CHAIN_KEY must be base64 of 32 bytes")
+            return key
+        if self.mode == "demo":
+            return DEMO_CHAIN_KEY
+        raise ValueError("POSTLEDGER_CHAIN_KEY is required in production mode")
 
     @property
     def store(self) -> str:
@@ -56,13 +73,16 @@ class Settings:
         if self.store == "sqlite":
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                # The library's recorders, which also anchor chain heads (chain_anchor.py).
+                "PERSISTENCE_MODULE": "postledger.workflows.chain_anchor:AnchoredSQLiteFactory",
+                "CHAIN_KEY": base64.b64encode(self.chain_key).decode(),
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
         parts = urlsplit(self.database_url)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "postledger.workflows.chain_anchor:AnchoredPostgresFactory",
+            "CHAIN_KEY": base64.b64encode(self.chain_key).decode(),
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),

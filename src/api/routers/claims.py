@@ -9,10 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
-from postledger.api.deps import CurrentActor, Services, get_services
+from postledger.api.deps import CurrentActor, ReadModels, Services, get_services
 from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
 from postledger.domain.subsidy_claim import SubsidyClaim
-from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
 
 router = APIRouter(prefix="/claims", tags=["claims"])
@@ -29,19 +28,7 @@ def get_claims(
     return cached
 
 
-def get_claims_read_model(
-    request: Request, services: Annotated[Services, Depends(get_services)]
-) -> ClaimsReadModel:
-    engine = services.read_model.engine
-    cached = getattr(request.app.state, "claims_read_model", None)
-    if not isinstance(cached, ClaimsReadModel) or cached.engine is not engine:
-        cached = ClaimsReadModel(engine)
-        request.app.state.claims_read_model = cached
-    return cached
-
-
 Claims = Annotated[ClaimsService, Depends(get_claims)]
-ClaimsRead = Annotated[ClaimsReadModel, Depends(get_claims_read_model)]
 
 
 # ---------------------------------------------------------------- shapes
@@ -121,7 +108,7 @@ def submit(body: ClaimCreate, actor: CurrentActor, claims: Claims) -> ClaimPubli
 def list_claims(
     actor: CurrentActor,
     claims: Claims,
-    read_model: ClaimsRead,
+    read_model: ReadModels,
     county: str | None = None,
     type: str | None = None,
     state: str | None = None,
