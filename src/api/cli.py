@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from postledger.workflows.settings import Settings
@@ -38,6 +38,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     projections = commands.add_parser("projections", help="read models")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
     projection_commands.add_parser("rebuild", help="rebuild every read model from the event log")
+
+    commands.add_parser("verify", help="the tamper check: recompute every hash chain (R-FRAUD-8)"
+                        ).add_argument("--county", default=None)
+    ledger = commands.add_parser("ledger", help="the monthly real-name ledger file (.xlsx)")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_import = ledger_commands.add_parser("import", help="record a ledger file as reported")
+    ledger_import.add_argument("file")
+    ledger_import.add_argument("--county", required=True)
+    ledger_export = ledger_commands.add_parser("export", help="write a township-month ledger")
+    ledger_export.add_argument("--township", required=True, help="county/township")
+    ledger_export.add_argument("--month", required=True, metavar="YYYY-MM")
+    ledger_export.add_argument("--as-of", default=None, type=datetime.fromisoformat)
+    ledger_export.add_argument("file")
 
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -72,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_scheduler(services, args.as_of, args.within)
         if args.command == "projections":
             return _rebuild(services)
+        if args.command in ("verify", "ledger"):
+            from postledger.api.cli_audit import run_audit_command
+
+            return run_audit_command(services, args)
     finally:
         services.close()
     return 2

@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from postledger.api import problems
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import claims, health, placements, policies, posts, scheduler
+from postledger.api.routers import (
+    audit,
+    claims,
+    health,
+    ledger,
+    officials,
+    placements,
+    policies,
+    posts,
+    scheduler,
+)
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import open_application, schema_lock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
@@ -58,6 +68,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
-    for module in (health, policies, posts, placements, scheduler, claims):
+    for module in (health, policies, posts, placements, scheduler, claims, audit, ledger, officials):
         app.include_router(module.router)
     return app

@@ -18,7 +18,6 @@ from eventsourcing.domain import event
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.post import jurisdiction_path
 
-
 Day = date  # for annotations inside methods whose parameter is called ``date``
 
 
@@ -36,8 +35,10 @@ class LegacyPlacement(LedgerAggregate):
         TOPIC = "postledger:legacy_placement:created"
 
     @staticmethod
-    def create_id(path: str, resident_id: str, post: str, onboarded_on: date | None) -> UUID:
-        return legacy_placement_id(path, resident_id, post, onboarded_on)
+    def create_id(county: str, township: str, village: str | None, resident_id: str, post: str,
+                  date: Day | None) -> UUID:
+        path = jurisdiction_path(county, township, village)
+        return legacy_placement_id(path, resident_id, post, date)
 
     @event("Imported", topic="postledger:legacy_placement:imported")
     def __init__(

@@ -8,7 +8,7 @@ position in one transaction); ``rebuild`` drops and refills them all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -29,9 +29,10 @@ from sqlalchemy import (
     select,
 )
 
+from postledger.projections import audit_queries
 from postledger.projections.claims_readmodel import claims
 from postledger.projections.follower import Follower
-from postledger.projections.ledger_rm import utc
+from postledger.projections.ledger_rm import ledger_rows, utc
 from postledger.projections.people import PersonKeys
 from postledger.projections.placements_rm import placement_states, placements, posts
 from postledger.projections.registry import read_models
@@ -82,6 +83,7 @@ class ReadModel:
         self.keys = keys
         self.follower = Follower(engine, read_models(keys))
         metadata.create_all(engine)  # idempotency keys live beside the read models
+        audit_queries.metadata.create_all(engine)
 
     @classmethod
     def open(cls, settings: Settings) -> ReadModel:
@@ -157,6 +159,31 @@ class ReadModel:
         query = query.order_by(claims.c.submitted_on, claims.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    # ------------------------------------------------------------------ audit
+    def ledger(self, *, township_path: str, month: str,
+               as_of: datetime | None = None) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return ledger_rows(conn, township_path, month, as_of)
+
+    def findings(self, *, county: str | None, township: str | None = None,
+                 rule: str | None = None, as_of: datetime | None = None) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return audit_queries.list_findings(conn, county=county, township=township, rule=rule,
+                                               as_of=as_of)
+
+    def record_tamper_links(self, scope: str, broken: list[Any]) -> None:
+        with self.engine.begin() as conn:
+            audit_queries.record_tamper_links(conn, scope, broken, utcnow())
+
+    def officials(self, *, county: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return audit_queries.list_officials(conn, county)
+
+    def work_queue(self, *, within: str, role: str, today: date) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return audit_queries.work_queue(conn, within_clause=lambda c: inside(c, within),
+                                            role=role, today=today)
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:

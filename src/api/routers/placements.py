@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from postledger.api.deps import CurrentActor, Ledger, ReadModels
+from postledger.api.routers.audit import an_instant
 from postledger.api.schemas import (
     AnnualReviewIn,
     AttendanceIn,
@@ -50,10 +51,12 @@ def list_placements(
     township: str | None = None,
     state: str | None = None,
     person: str | None = None,
+    as_of: datetime | None = None,
 ) -> list[PlacementSummary]:
     read_model.catch_up(ledger)
     rows = read_model.list_placements(
-        within=actor.jurisdiction, county=county, township=township, state=state, person=person
+        within=actor.jurisdiction, county=county, township=township, state=state, person=person,
+        as_of=an_instant(as_of),
     )
     return [PlacementSummary(**row) for row in rows]
 
