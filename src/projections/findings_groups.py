@@ -51,9 +51,9 @@ def person_findings(person_hash: str, subjects: list[Subject]) -> Iterator[Findi
         if span_a[0] < span_b[1] and span_b[0] < span_a[1]:
             yield _group_finding(
                 "R-FRAUD-3", "person", person_hash, [a, b], [*span_a[2], *span_b[2]],
-                f"one resident id was active in two placements at once ({a.township} and "
-                f"{b.township}) (R-ELIG-4)",
-                f"同一身份证号同时在两个岗位在岗（{a.township}、{b.township}）（R-ELIG-4）")
+                f"one resident id was active in two placements at once ({a.path} and "
+                f"{b.path}) (R-ELIG-4)",
+                f"同一身份证号同时在两个岗位在岗（{a.path}、{b.path}）（R-ELIG-4）")
         for month in sorted(set(a.months) & set(b.months)):
             paid_a, paid_b = a.months[month]["paid"], b.months[month]["paid"]
             if paid_a is not None and paid_b is not None:

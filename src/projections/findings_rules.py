@@ -283,9 +283,15 @@ def age_and_identity(subject: Subject) -> Iterator[Finding]:
         yield subject.found("R-FRAUD-6", [first], "the resident id is not a valid number (R-ELIG-2)",
                             "身份证号码无效（R-ELIG-2）")
         return
+    onboarded = next((s.day for s in subject.of("onboarded", "imported") if s.day), None)
     for step in subject.of("applied", "onboarded", "extended", "imported", *PAID_STEPS):
-        day = parse_month(step.data["month"]) if step.kind in PAID_STEPS else step.day
-        if day is None or (step.kind in PAID_STEPS and not _is_paid(step)):
+        day = step.day
+        if step.kind in PAID_STEPS:
+            if not _is_paid(step):
+                continue
+            # The days paid for begin with the month, or with onboarding within it.
+            day = max(parse_month(step.data["month"]), onboarded or date.min)
+        if day is None:
             continue
         terms, age = subject.terms(day), age_on(subject.birth_date, day)
         too_old = age > terms.age_max and step.kind not in PAID_STEPS  # paid: R-FRAUD-2

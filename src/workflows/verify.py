@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.utils import TopicError
 
@@ -55,7 +56,8 @@ class _Stored:
 def verify_chains(app: Any, county: str | None = None,
                   progress: Callable[[int], None] | None = None) -> VerifyReport:
     streams = _read_streams(app, progress)
-    heads = {h.stream_id: h for h in app.recorder.select_heads()}
+    # Heads are keyed by the hex form of the stream's UUID; reports use its usual form.
+    heads = {_usual(h.stream_id): h for h in app.recorder.select_heads()}
     report = VerifyReport()
     for stream_id, events in sorted(streams.items()):
         events.sort(key=lambda e: e.version)
@@ -81,13 +83,19 @@ def _read_streams(app: Any, progress: Callable[[int], None] | None) -> dict[str,
         if not notes:
             return streams
         for note in notes:
-            stream_id = note.originator_id.hex if hasattr(note.originator_id, "hex") else str(
-                note.originator_id)
+            stream_id = str(note.originator_id)
             streams.setdefault(stream_id, []).append(_stored(app, note))
         start = notes[-1].id + 1
         done += len(notes)
         if progress is not None:
             progress(done)
+
+
+def _usual(stream_id: str) -> str:
+    try:
+        return str(UUID(stream_id))
+    except ValueError:
+        return stream_id
 
 
 def _stored(app: Any, note: Any) -> _Stored:

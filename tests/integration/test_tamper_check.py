@@ -123,7 +123,7 @@ def test_a_changed_event_in_the_middle_is_caught(
 ) -> None:
     raw = RawEvents(settings, worked[1])
     raw.rewrite(8, lambda s: s.update(days_worked=25))
-    assert broken(services) == [(worked[1].hex, 8, "changed")]
+    assert broken(services) == [(str(worked[1]), 8, "changed")]
 
 
 def test_a_changed_newest_event_is_caught_by_its_anchored_head(
@@ -132,7 +132,7 @@ def test_a_changed_newest_event_is_caught_by_its_anchored_head(
     raw = RawEvents(settings, worked[1])
     newest = raw.versions()[-1]
     raw.rewrite(newest, lambda s: s.update(amount_fen=90000))
-    assert broken(services) == [(worked[1].hex, newest, "changed")]
+    assert broken(services) == [(str(worked[1]), newest, "changed")]
 
 
 def test_deleted_events_are_caught_the_newest_included(
@@ -141,9 +141,9 @@ def test_deleted_events_are_caught_the_newest_included(
     raw = RawEvents(settings, worked[1])
     newest = raw.versions()[-1]
     raw.delete(newest)
-    assert broken(services) == [(worked[1].hex, newest, "missing")]
+    assert broken(services) == [(str(worked[1]), newest, "missing")]
     raw.delete(5)
-    assert broken(services) == [(worked[1].hex, 5, "missing"), (worked[1].hex, newest, "missing")]
+    assert broken(services) == [(str(worked[1]), 5, "missing"), (str(worked[1]), newest, "missing")]
 
 
 def test_inserted_events_are_caught_at_the_end_and_in_the_middle(
@@ -153,7 +153,7 @@ def test_inserted_events_are_caught_at_the_end_and_in_the_middle(
     newest = raw.versions()[-1]
     topic, _ = raw.state(8)
     raw.insert(newest + 1, topic, forged_after(services, raw, newest))
-    assert broken(services) == [(worked[1].hex, newest + 1, "inserted")]
+    assert broken(services) == [(str(worked[1]), newest + 1, "inserted")]
     raw.delete(newest + 1)
     assert broken(services) == []
 
@@ -161,8 +161,8 @@ def test_inserted_events_are_caught_at_the_end_and_in_the_middle(
     raw.shift_up(8)  # make room before the first attendance, then slip a forged one in
     raw.insert(8, topic, forged)
     # Each event's version is part of its hash: those pushed up a place no longer match.
-    assert broken(services) == [(worked[1].hex, 8, "inserted")] + [
-        (worked[1].hex, v, "changed") for v in range(9, newest + 1)]
+    assert broken(services) == [(str(worked[1]), 8, "inserted")] + [
+        (str(worked[1]), v, "changed") for v in range(9, newest + 1)]
 
 
 def test_a_forged_head_is_caught(
@@ -172,7 +172,7 @@ def test_a_forged_head_is_caught(
     newest = raw.versions()[-1]
     raw.rewrite(newest, lambda s: s.update(amount_fen=1))
     raw.run(f"UPDATE {raw.heads} SET digest=? WHERE stream_id=?", "0" * 64, worked[1].hex)
-    assert broken(services) == [(worked[1].hex, newest, "head_mismatch")]
+    assert broken(services) == [(str(worked[1]), newest, "head_mismatch")]
 
 
 def test_postledger_verify_exits_1_and_the_inspector_sees_an_r_fraud_8_finding(
@@ -188,7 +188,7 @@ def test_postledger_verify_exits_1_and_the_inspector_sees_an_r_fraud_8_finding(
     assert main(["verify", "--county", "520524"]) == 1
     printed = json.loads(capsys.readouterr().out)
     assert printed["ok"] is False
-    assert printed["broken"] == [{"stream_id": worked[1].hex, "version": 8, "problem": "changed"}]
+    assert printed["broken"] == [{"stream_id": str(worked[1]), "version": 8, "problem": "changed"}]
     findings = services.read_model.findings(county="520524", rule="R-FRAUD-8")
     assert [(f["subject_kind"], f["events"]) for f in findings] == [
-        ("placement", [{"stream_id": worked[1].hex, "version": 8}])]
+        ("placement", [{"stream_id": str(worked[1]), "version": 8}])]
