@@ -21,7 +21,7 @@ from postledger.api.routers import (
     posts,
     scheduler,
 )
-from postledger.projections.readmodel import ReadModel
+from postledger.projections.readmodel import CatchUpLoop, ReadModel
 from postledger.workflows.application import open_application, schema_lock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
 from postledger.workflows.settings import Settings
@@ -43,6 +43,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or open_services(chosen)
+        following = None
+        if owned:  # catch up on start and while serving
+            following = CatchUpLoop(app.state.services.read_model, app.state.services.ledger)
+            following.start()
         daily = None
         if chosen.scheduler_daily_at:
             daily = DailyScheduler(
@@ -55,6 +59,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             if daily is not None:
                 daily.stop()
+            if following is not None:
+                following.stop()
             if owned:
                 app.state.services.close()
 

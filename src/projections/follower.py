@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -166,7 +166,7 @@ def _decoded(app: Any, note: Any) -> Applied:
         topic=str(note.topic),
         stream_id=event.originator_id,
         version=int(event.originator_version),
-        recorded_at=event.timestamp,
+        recorded_at=event.timestamp.astimezone(UTC),  # SQLite keeps wall-clock text: UTC
         event=event,
     )
 

@@ -7,6 +7,8 @@ position in one transaction); ``rebuild`` drops and refills them all.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -28,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from postledger.projections import audit_queries
 from postledger.projections.claims_readmodel import claims
@@ -37,6 +40,8 @@ from postledger.projections.people import PersonKeys
 from postledger.projections.placements_rm import placement_states, placements, posts
 from postledger.projections.registry import read_models
 from postledger.workflows.settings import Settings
+
+log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
@@ -214,3 +219,28 @@ def inside(column: Any, within: str) -> Any:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class CatchUpLoop:
+    """Keeps the read models caught up while the service runs: once at start, then every
+    ``seconds``, so lists and findings are current even when nobody reads them."""
+
+    def __init__(self, read_model: ReadModel, app: Any, seconds: float = 2.0) -> None:
+        self.read_model, self.app, self.seconds = read_model, app, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="read-models", daemon=True)
+
+    def start(self) -> None:
+        self.read_model.catch_up(self.app)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.seconds):
+            try:
+                self.read_model.catch_up(self.app)
+            except SQLAlchemyError:  # the database went away for a moment: try again later
+                log.exception("read models: catch-up failed; retrying")

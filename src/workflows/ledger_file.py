@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -83,7 +84,7 @@ class LedgerSheet:
 def read_ledger(data: bytes) -> LedgerSheet:
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise InvalidInput(f"not a readable .xlsx file: {type(error).__name__}",
                            fact="file") from None
     sheet = book.worksheets[0]

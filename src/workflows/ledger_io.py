@@ -19,6 +19,7 @@ from uuid import UUID
 from postledger.domain.dates import parse_month
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
 from postledger.domain.post import jurisdiction_path, place_name_problem
+from postledger.workflows.application import HistoryEntry
 from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
 from postledger.workflows.permissions import authorize, authorize_read, covers
 
@@ -42,9 +43,11 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
     imported = 0
     for line in sheet.lines:
         path = jurisdiction_path(county, line.township, line.village)
-        problem = next(filter(None, (place_name_problem(p) for p in path.split("/"))), None)
+        places = (("township", line.township), ("village", line.village or "-"))
+        problem = next((f"{name} {place!r} {problem}" for name, place in places
+                        if (problem := place_name_problem(place))), None)
         if problem or not covers(who, path):
-            why = f"place {path} {problem}" if problem else f"{path} is outside {who.jurisdiction}"
+            why = problem or f"{path} is outside {who.jurisdiction}"
             unreadable.append(Unreadable(row=line.row, reason=why))
             continue
         source = {"file": file_name, "sheet": sheet.sheet, "row": line.row}
@@ -95,3 +98,21 @@ def export_ledger(app: Any, rows: list[dict[str, Any]]) -> bytes:
             "amount_fen": row["net_paid_fen"] if row["paid_fen"] else None,
         })
     return write_ledger(lines)
+
+
+@dataclass(frozen=True)
+class SourcedHistoryEntry(HistoryEntry):
+    """A history entry that says, for imported history, where it was read (API.md v1.1)."""
+
+    source: dict[str, Any] | None = None
+
+
+def placement_history(app: Any, subject_id: UUID) -> list[SourcedHistoryEntry]:
+    """The history of a placement, or of a placement imported from a ledger file."""
+    found: Any = subject_id in app.repository and app.repository.get(subject_id)
+    if isinstance(found, LegacyPlacement):
+        authorize_read(found.path)
+    else:
+        app.get_placement(subject_id)  # 404 and the jurisdiction check
+    return [SourcedHistoryEntry(**vars(entry), source=entry.data.get("source"))
+            for entry in app.history(subject_id)]

@@ -15,7 +15,6 @@ from postledger.api.schemas import (
     Dated,
     ExitIn,
     ExtensionIn,
-    HistoryPublic,
     ObjectionIn,
     ObjectionRaised,
     OnboardingIn,
@@ -30,6 +29,7 @@ from postledger.api.schemas import (
     WarningIn,
 )
 from postledger.domain.errors import InvalidInput
+from postledger.workflows.ledger_io import SourcedHistoryEntry, placement_history
 
 router = APIRouter(prefix="/placements", tags=["placements"])
 
@@ -71,9 +71,10 @@ def get_placement(
 
 
 @router.get("/{placement_id}/history")
-def history(placement_id: UUID, actor: CurrentActor, ledger: Ledger) -> list[HistoryPublic]:
-    ledger.get_placement(placement_id)  # 404 and jurisdiction check
-    return ledger.history(placement_id)
+def history(
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger
+) -> list[SourcedHistoryEntry]:
+    return placement_history(ledger, placement_id)  # imported history says its file and row
 
 
 @router.post("/{placement_id}/village-review")
