@@ -27,7 +27,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     delete,
+    func,
     insert,
     select,
 )
@@ -59,6 +61,8 @@ audit_subjects = Table(
     Column("address_hash", String(40)),
     Column("birth_date", Date),
     Column("dossier", Text, nullable=False),
+    Column("paid_months", Integer, nullable=False),  # for the empty-post signal (R-FRAUD-7)
+    Column("attended_months", Integer, nullable=False),
 )
 
 audit_policies = Table(
@@ -138,11 +142,19 @@ class FindingsReadModel(ReadModelTables):
                                             .where(audit_subjects.c.county.in_(counties))
                                             ).scalars())
         subjects = Rows(conn, audit_subjects, "subject_id", ["subject_id"], subject_ids)
+        # Each dossier is parsed once and written once per batch, however many events it takes.
+        entries = {sid: json.loads(row["dossier"]) for sid, row in
+                   ((k[0], r) for k, r in subjects.rows.items())}
         for applied in events:
             if applied.topic.startswith(SUBJECT_TOPICS):
-                self._fold_subject(subjects, applied)
+                self._fold_subject(subjects, entries, applied)
+        for sid, listed in entries.items():
+            row = subjects.get(sid)
+            if row is not None:
+                row["dossier"] = json.dumps(listed, ensure_ascii=False, default=str)
+                row["paid_months"], row["attended_months"] = _month_counts(listed)
         subjects.write()
-        self._recompute(conn, list(subjects.rows.values()))
+        self._recompute(conn, list(subjects.rows.values()), entries)
 
     # ------------------------------------------------------------------ county facts
     def _fold_county_facts(self, conn: Connection, events: Sequence[Applied]) -> set[str]:
@@ -188,20 +200,19 @@ class FindingsReadModel(ReadModelTables):
         })
 
     # ------------------------------------------------------------------ subjects
-    def _fold_subject(self, subjects: Rows, applied: Applied) -> None:
+    def _fold_subject(self, subjects: Rows, entries: dict[str, list[dict[str, Any]]],
+                      applied: Applied) -> None:
         e, sid, kind = applied.event, str(applied.stream_id), event_name(applied.topic)
         if kind in ("applied", "imported"):
             subjects.put(self._new_subject(sid, kind, e))
-        row = subjects.get(sid)
-        if row is None:
+            entries[sid] = []
+        if sid not in entries:
             return
-        dossier = json.loads(row["dossier"])
-        dossier.append({
+        entries[sid].append({
             "v": applied.version, "k": kind, "d": _day(getattr(e, "date", None)),
             "at": applied.recorded_at.isoformat(), "a": dict(getattr(e, "actor", {}) or {}),
-            "x": step_data(kind, e),
+            "x": {key: _plain(value) for key, value in step_data(kind, e).items()},
         })
-        row["dossier"] = json.dumps(dossier, ensure_ascii=False, default=str)
 
     def _new_subject(self, sid: str, kind: str, e: Any) -> dict[str, Any]:
         person = e.applicant if kind == "applied" else {
@@ -219,21 +230,23 @@ class FindingsReadModel(ReadModelTables):
             "phone_hash": self.keys.hash(person.get("phone")),
             "household_hash": self.keys.hash(person.get("household_id")),
             "address_hash": self.keys.hash(person.get("address")), "birth_date": birth,
-            "dossier": "[]",
+            "dossier": "[]", "paid_months": 0, "attended_months": 0,
         }
 
     # ------------------------------------------------------------------ findings
-    def _recompute(self, conn: Connection, touched: list[dict[str, Any]]) -> None:
+    def _recompute(self, conn: Connection, touched: list[dict[str, Any]],
+                   entries: dict[str, list[dict[str, Any]]]) -> None:
         if not touched:
             return
         context = _Context(conn, {r["county"] for r in touched})
         new: list[tuple[str, Finding]] = []
         for row in touched:
-            new += [(f"s:{row['subject_id']}", f) for f in subject_findings(context.subject(row))]
+            subject = context.subject(row, entries.get(row["subject_id"]))
+            new += [(f"s:{row['subject_id']}", f) for f in subject_findings(subject)]
         for column, prefix in (("person_hash", "p"), ("phone_hash", "t"), ("post_key", "k")):
             keys = {r[column] for r in touched if r[column]}
             for key, group in _groups(conn, column, keys):
-                members = [context.subject(r) for r in group]
+                members = [context.subject(r, entries.get(r["subject_id"])) for r in group]
                 if prefix == "p":
                     found: Iterable[Finding] = person_findings(key, members)
                 elif prefix == "t":
@@ -288,14 +301,16 @@ class _Context:
                 for n in json.loads(text or "[]")]
         return self.notices[post_key]
 
-    def subject(self, row: dict[str, Any]) -> Subject:
+    def subject(self, row: dict[str, Any], entries: list[dict[str, Any]] | None = None) -> Subject:
         if row["county"] not in self.versions:
             self.versions[row["county"]] = []
         return Subject(
             subject_id=row["subject_id"], imported=bool(row["imported"]), county=row["county"],
             township=row["township"], path=row["path"], person_hash=row["person_hash"],
             household_hash=row["household_hash"], address_hash=row["address_hash"],
-            birth_date=row["birth_date"], steps=_steps(row["subject_id"], row["dossier"]),
+            birth_date=row["birth_date"],
+            steps=_steps(row["subject_id"], entries if entries is not None
+                         else json.loads(row["dossier"])),
             terms=self.terms(row["county"]), notices=self.post_notices(row["post_key"]),
             officials=self.officials.get(row["county"], []))
 
@@ -317,9 +332,9 @@ def step_data(kind: str, e: Any) -> dict[str, Any]:
     return {key: getattr(e, attr, None) for key, attr in picks.items()}
 
 
-def _steps(subject_id: str, dossier: str) -> list[Step]:
+def _steps(subject_id: str, dossier: list[dict[str, Any]]) -> list[Step]:
     steps = []
-    for entry in json.loads(dossier):
+    for entry in dossier:
         data = dict(entry["x"])
         for key in _DATE_KEYS:
             if isinstance(data.get(key), str):
@@ -341,9 +356,33 @@ def finding_row(group: str, f: Finding) -> dict[str, Any]:
     }
 
 
+def _month_counts(entries: list[dict[str, Any]]) -> tuple[int, int]:
+    paid, attended = set(), set()
+    for entry in entries:
+        x = entry["x"]
+        if entry["k"] == "paid" or (entry["k"] == "month_reported" and x.get("amount")):
+            paid.add(x["month"])
+        if entry["k"] == "attendance_recorded" or (entry["k"] == "month_reported" and (
+                x.get("days") is not None or any((x.get("sig") or {}).values()))):
+            attended.add(x["month"])
+    return len(paid), len(attended)
+
+
 def _groups(conn: Connection, column: str, keys: set[str]) -> list[tuple[str, list[dict[str, Any]]]]:
-    by_key: dict[str, list[dict[str, Any]]] = {}
+    """The subjects of each group that may hold a finding: persons and phones shared by two
+    subjects or more, posts paid with no attendance at all (R-FRAUD-3, R-FRAUD-7)."""
+    s = audit_subjects
+    wanted: set[str] = set()
     for chunk in _chunks(sorted(keys)):
+        grouped = select(s.c[column]).where(s.c[column].in_(chunk)).group_by(s.c[column])
+        if column == "post_key":
+            grouped = grouped.having(and_(func.sum(s.c.paid_months) > 0,
+                                          func.sum(s.c.attended_months) == 0))
+        else:
+            grouped = grouped.having(func.count() > 1)
+        wanted |= set(conn.execute(grouped).scalars())
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for chunk in _chunks(sorted(wanted)):
         for r in conn.execute(select(audit_subjects).where(audit_subjects.c[column].in_(chunk))):
             by_key.setdefault(r._mapping[column], []).append(dict(r._mapping))
     return sorted(by_key.items())
@@ -358,6 +397,15 @@ def _county_of(conn: Connection, stream_id: str) -> str:
     found = conn.execute(select(audit_streams.c.county)
                          .where(audit_streams.c.stream_id == stream_id)).scalar()
     return str(found or "")
+
+
+def _plain(value: Any) -> Any:
+    """A fact as JSON holds it (dates as ISO text), without a round trip through JSON."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 def _day(value: Any) -> str | None:

@@ -117,6 +117,7 @@ class PlacementsReadModel(ReadModelTables):
         placement_rows = Rows(conn, placements, "id", ["id"], placement_ids)
         state_rows = Rows(conn, placement_states, "placement_id", ["placement_id", "version"],
                           placement_ids)
+        open_states = {r["placement_id"]: r for r in state_rows.rows.values() if r["until"] is None}
         for applied in events:
             if applied.topic.startswith("postledger:post:"):
                 self._fold_post(post_rows, applied)
@@ -124,13 +125,14 @@ class PlacementsReadModel(ReadModelTables):
             row = self._fold_placement(placement_rows, applied)
             if row is None:
                 continue
-            open_states = [s for s in state_rows.in_group(row["id"]) if s["until"] is None]
-            if open_states and open_states[0]["state"] == row["state"]:
+            current = open_states.get(row["id"])
+            if current is not None and current["state"] == row["state"]:
                 continue
-            for previous in open_states:
-                previous["until"] = applied.recorded_at
-            state_rows.put({"placement_id": row["id"], "version": applied.version,
-                            "state": row["state"], "since": applied.recorded_at, "until": None})
+            if current is not None:
+                current["until"] = applied.recorded_at
+            open_states[row["id"]] = state_rows.put({
+                "placement_id": row["id"], "version": applied.version, "state": row["state"],
+                "since": applied.recorded_at, "until": None})
         for rows in (post_rows, placement_rows, state_rows):
             rows.write()
 
