@@ -28,6 +28,7 @@ from uuid import UUID, uuid4
 
 import psycopg
 from http_load import Server, peak_rss_mb, run_clients, serve
+from profiles import cprofiled, sampled
 from province import LEDGER_MONTH, BulkLedger, generate
 from raw import RawStore
 
@@ -75,13 +76,18 @@ def ratio(mine: float, limit: float) -> str:
 
 
 class Bench:
-    def __init__(self, settings: Settings, size: int, http_placements: int) -> None:
+    def __init__(self, settings: Settings, size: int, http_placements: int,
+                 profiles: Path | None = None) -> None:
         self.settings = settings
+        self.profiles = profiles  # where profiles of the slow rows go; None: not profiled
         self.store = settings.store
         self.size = size
         self.http_placements = http_placements
         self.rows: list[Row] = []
         self.facts: dict[str, Any] = {"store": self.store, "size": size}
+
+    def _name(self, what: str) -> str:
+        return f"{self.store}-{self.size}-{what}"
 
     def row(self, measure: str, figure: str, raw: str = "", share: str = "",
             target: str = "") -> None:
@@ -123,8 +129,9 @@ class Bench:
         child = subprocess.Popen([sys.executable, str(HERE / "rebuild_child.py"),
                                   self.settings.database_url], stdout=subprocess.PIPE)
         assert child.stdout is not None
-        output = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
+        with sampled(self.profiles, self._name("rebuild"), child.pid):
+            output = child.stdout.read()
+            _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0:
             raise RuntimeError("the rebuild failed")
@@ -136,23 +143,66 @@ class Bench:
     def monthly_ledger(self, services: Services) -> None:
         """Attendance and payment for LEDGER_MONTH for every active placement of one township,
         then of the rest of the province, through the application service's commands (what
-        each HTTP request runs; `postledger ledger import` is not in this build)."""
+        each HTTP request runs); then the same month as county ledger files through
+        `postledger ledger import`, where this build has it."""
         with acting_as(ADMIN):
             active = services.read_model.list_placements(within="", state="active",
                                                          limit=10 * self.size)
         first = (active[0]["county"], active[0]["township"])
         township = [r for r in active if (r["county"], r["township"]) == first]
         rest = [r for r in active if (r["county"], r["township"]) != first]
+        self.ledger_files(services, active, first)
         for scope, rows in (("township", township), ("province", rest)):
             log(f"monthly ledger, {scope}: {len(rows):,} active placements")
             started = time.perf_counter()
-            for r in rows:
-                self._ledger_month(services, r)
+            with cprofiled(self.profiles if scope == "province" else None, self._name("ledger")):
+                for r in rows:
+                    self._ledger_month(services, r)
             self.facts[f"ledger_{scope}"] = {"events": 2 * len(rows),
                                              "seconds": time.perf_counter() - started}
         started = time.perf_counter()
-        applied = services.read_model.catch_up(services.ledger)
+        with cprofiled(self.profiles, self._name("catch-up")):
+            applied = services.read_model.catch_up(services.ledger)
         self.facts["catch_up"] = {"events": applied, "seconds": time.perf_counter() - started}
+
+    def ledger_files(self, services: Services, active: list[dict[str, Any]],
+                     first: tuple[str, str]) -> None:
+        """The month as files, one per township then one per county, each imported as
+        `postledger ledger import` does (one transaction a file). Timed: reading and
+        recording the files, not writing them."""
+        try:
+            from postledger.workflows.ledger_file import write_ledger  # type: ignore
+            from postledger.workflows.ledger_io import import_ledger  # type: ignore
+        except ImportError:
+            self.facts["import_township"] = self.facts["import_province"] = None
+            return
+        lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        with acting_as(ADMIN):
+            for r in active:
+                person = services.ledger.get_placement(UUID(r["id"])).applicant
+                lines.setdefault((r["county"], r["township"]), []).append({
+                    "township": r["township"], "village": r["village"], "name": person["name"],
+                    "resident_id": person["resident_id"], "phone": person.get("phone"),
+                    "post": "护路员", "kind": "road", "onboarded_on": r.get("onboarded_on"),
+                    "month": LEDGER_MONTH, "days_worked": 20, **SIGNATURES,
+                    "amount_fen": 50_000})
+        by_county: dict[str, list[dict[str, Any]]] = {}
+        for (county, _), rows in lines.items():
+            if (county, _) != first:
+                by_county.setdefault(county, []).extend(rows)
+        files = {"township": {first[0]: write_ledger(lines[first])},
+                 "province": {c: write_ledger(rows) for c, rows in by_county.items()}}
+        for scope, per_county in files.items():
+            log(f"ledger files, {scope}: {len(per_county)} file(s)")
+            before = services.ledger.recorder.max_notification_id() or 0
+            started = time.perf_counter()
+            for county, data in per_county.items():
+                with acting_as(Actor("county", county, "县人社局")):
+                    import_ledger(services.ledger, data, file_name=f"{county}.xlsx",
+                                  county=county)
+            seconds = time.perf_counter() - started
+            events = (services.ledger.recorder.max_notification_id() or 0) - before
+            self.facts[f"import_{scope}"] = {"events": events, "seconds": seconds}
 
     @staticmethod
     def _ledger_month(services: Services, r: dict[str, Any]) -> None:
@@ -169,7 +219,7 @@ class Bench:
     def replay(self, services: Services, raw: RawStore) -> None:
         """History and ``as_of`` of placements running since 2023-12 (three years)."""
         ledger = services.ledger
-        with acting_as(ADMIN):
+        with acting_as(ADMIN), cprofiled(self.profiles, self._name("replay")):
             oldest = services.read_model.list_placements(within="", state="active", limit=20)
             ids = [UUID(r["id"]) for r in oldest]
             history: list[float] = []
@@ -190,12 +240,14 @@ class Bench:
 
     # ------------------------------------------------------------------ HTTP and audit
     def http(self, one_per_transaction: float) -> None:
-        app_routes = {getattr(r, "path", "") for r in create_app(self.settings).routes}
+        app_routes = set(create_app(self.settings).openapi()["paths"])
         with serve(self.settings.database_url) as server:
             for clients in (1, 8):
                 log(f"HTTP, {clients} client(s) × {self.http_placements} placements")
-                load = run_clients(server, clients, self.http_placements,
-                                   first_person=10_000 * clients)
+                with sampled(self.profiles if clients == 8 else None,
+                             self._name("server-8-clients"), server.process.pid):
+                    load = run_clients(server, clients, self.http_placements,
+                                       first_person=10_000 * clients)
                 self.facts[f"http_{clients}"] = {
                     "steps": load.steps, "seconds": load.seconds, "latencies": load.latencies,
                     "failures": load.failures[:5], "failed": len(load.failures)}
@@ -244,6 +296,16 @@ class Bench:
             events = led["events"] / led["seconds"] if led["seconds"] else 0.0
             self.row(f"monthly ledger, {scope} ({led['events']:,} events, service commands)",
                      f"{events:,.0f} events/s", f"{many:,.0f}/s executemany", ratio(events, many),
+                     "≥ 30%" if scope == "province" else "")
+        for scope in ("township", "province"):
+            imp = f[f"import_{scope}"]
+            label = f"ledger files, {scope} (`postledger ledger import`, one transaction a file)"
+            if imp is None:
+                self.row(label, NOT_AVAILABLE, target="≥ 30%" if scope == "province" else "")
+                continue
+            events = imp["events"] / imp["seconds"] if imp["seconds"] else 0.0
+            self.row(f"{label}, {imp['events']:,} events", f"{events:,.0f} events/s",
+                     f"{many:,.0f}/s executemany", ratio(events, many),
                      "≥ 30%" if scope == "province" else "")
         rep = f["replay"]
         raw_p50 = pct(rep["raw"], 50)
@@ -323,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-placements", type=int, default=20,
                         help="placements each HTTP client takes through all 9 steps")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the slow rows into the results folder (slows them down: "
+                             "take figures from a run without it)")
     args = parser.parse_args(argv)
     sizes = sorted({min(args.base, args.size), args.size})
     stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
@@ -340,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     location = fresh_store(store, Path(scratch))
                 try:
-                    bench = Bench(location.settings, size, args.http_placements)
+                    bench = Bench(location.settings, size, args.http_placements,
+                                  args.results if args.profile else None)
                     rows += bench.run()
                     facts.append(bench.facts)
                 finally:

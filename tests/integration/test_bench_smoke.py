@@ -18,6 +18,8 @@ ROWS = [
     "HTTP step latency p50 / p99, 8 client(s)",
     "monthly ledger, township",
     "monthly ledger, province",
+    "ledger files, township",
+    "ledger files, province",
     "replay: history, 3-year placement",
     "replay: as_of (state at an instant), 3-year placement",
     "projection: full rebuild",
