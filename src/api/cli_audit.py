@@ -55,7 +55,7 @@ def _import(services: Services, file: Path, county: str) -> int:
 def _export(services: Services, township: str, month: str, as_of: object, file: Path) -> int:
     from datetime import datetime
 
-    from postledger.domain.dates import parse_month
+    from postledger.domain.values import parse_month
     from postledger.workflows.ledger_io import export_ledger
 
     parse_month(month)

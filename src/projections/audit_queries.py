@@ -21,7 +21,8 @@ from sqlalchemy import (
     select,
 )
 
-from postledger.domain.dates import add_months, month_index, month_of, parse_month
+from postledger.domain.dates import add_months, month_index, month_of
+from postledger.domain.values import parse_month
 from postledger.projections.claims_readmodel import claims
 from postledger.projections.findings_rm import findings, officials
 from postledger.projections.ledger_rm import utc

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import combinations
 
-from postledger.domain.dates import add_months, parse_month
+from postledger.domain.dates import add_months
+from postledger.domain.values import parse_month
 from postledger.projections.findings_rules import Finding, Step, Subject
 
 FAR_FUTURE = date(9999, 12, 31)

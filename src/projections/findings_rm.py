@@ -38,10 +38,11 @@ from postledger.domain.errors import InvalidInput
 from postledger.domain.policy import DEFAULT_TERMS, PolicyTerms
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.resident_id import ResidentId
+from postledger.domain.values import mask_resident_id
 from postledger.projections.findings_groups import person_findings, phone_findings, post_findings
 from postledger.projections.findings_rules import Finding, Official, Step, Subject, subject_findings
 from postledger.projections.follower import Applied, ReadModelTables, Rows
-from postledger.projections.people import PersonKeys, masked_id
+from postledger.projections.people import PersonKeys
 from postledger.projections.placements_rm import event_name
 
 metadata = MetaData()
@@ -193,7 +194,7 @@ class FindingsReadModel(ReadModelTables):
         _upsert(conn, officials, "id", str(applied.stream_id), {
             "county": e.county, "jurisdiction": e.jurisdiction, "role": e.role, "name": e.name,
             "person_hash": self.keys.hash(e.resident_id),
-            "resident_id_masked": masked_id(e.resident_id),
+            "resident_id_masked": mask_resident_id(e.resident_id),
             "household_hash": self.keys.hash(e.household_id),
             "address_hash": self.keys.hash(e.address), "version": applied.version,
             "registered_at": applied.recorded_at,

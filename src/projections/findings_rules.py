@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from postledger.domain.dates import add_years, parse_month
+from postledger.domain.dates import add_years
 from postledger.domain.policy import PolicyTerms
 from postledger.domain.resident_id import age_on, birthday_at_age
+from postledger.domain.values import parse_month
 from postledger.workflows.clock import BUSINESS_TZ
 
 Evidence = tuple[str, int]  # (stream_id, version)

@@ -29,8 +29,9 @@ from sqlalchemy import (
 )
 
 from postledger.domain.post import jurisdiction_path
+from postledger.domain.values import mask_phone, mask_resident_id
 from postledger.projections.follower import Applied, ReadModelTables, Rows
-from postledger.projections.people import PersonKeys, masked_id, masked_phone
+from postledger.projections.people import PersonKeys
 from postledger.projections.placements_rm import event_name
 
 metadata = MetaData()
@@ -147,8 +148,10 @@ class LedgerReadModel(ReadModelTables):
             "county": e.county, "township": e.township, "village": e.village,
             "path": jurisdiction_path(e.county, e.township, e.village), "post_id": post_id,
             "post_title": title, "post_kind": kind, "name": name,
-            "person_hash": self.keys.hash(resident_id), "resident_id_masked": masked_id(resident_id),
-            "phone_masked": masked_phone(phone), "onboarded_on": onboarded, "exited_on": None,
+            "person_hash": self.keys.hash(resident_id),
+            "resident_id_masked": mask_resident_id(resident_id),
+            "phone_masked": mask_phone(phone) if phone else "", "onboarded_on": onboarded,
+            "exited_on": None,
             "exited_at": None, "created_at": applied.recorded_at,
         }
 

@@ -35,17 +35,3 @@ def normalised(value: str | None) -> str:
     """Case, width and spacing do not make another person or place."""
     text = unicodedata.normalize("NFKC", value or "").upper()
     return "".join(text.split())
-
-
-def masked_id(resident_id: str | None) -> str:
-    text = normalised(resident_id)
-    if len(text) <= 10:
-        return "*" * len(text)
-    return f"{text[:6]}{'*' * (len(text) - 10)}{text[-4:]}"
-
-
-def masked_phone(phone: str | None) -> str:
-    text = normalised(phone)
-    if len(text) <= 7:
-        return "*" * len(text)
-    return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"

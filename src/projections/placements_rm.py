@@ -24,8 +24,9 @@ from sqlalchemy import (
 )
 
 from postledger.domain.post import jurisdiction_path
+from postledger.domain.values import mask_resident_id
 from postledger.projections.follower import Applied, ReadModelTables, Rows
-from postledger.projections.people import PersonKeys, masked_id
+from postledger.projections.people import PersonKeys
 from postledger.workflows.placement_flow import PlacementState, next_state
 
 metadata = MetaData()
@@ -171,7 +172,7 @@ class PlacementsReadModel(ReadModelTables):
                 "path": jurisdiction_path(e.county, e.township, e.village),
                 "state": PlacementState.APPLIED.value,
                 "person_hash": self.keys.hash(person["resident_id"]),
-                "resident_id_masked": masked_id(person["resident_id"]),
+                "resident_id_masked": mask_resident_id(person["resident_id"]),
                 "name": person["name"], "category": person["category"], "applied_on": e.date,
                 "onboarded_on": None, "agreement_end": None, "last_review_on": None,
                 "exited_on": None, "exit_reason": None, "publicity_ends_on": None,

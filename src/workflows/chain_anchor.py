@@ -20,11 +20,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from postledger.workflows.settings import PostgresWithTimeouts
 
 HEADS_TABLE = "chain_heads"
 CHAIN_KEY_SETTING = "CHAIN_KEY"  # read by the library as POSTLEDGER_CHAIN_KEY, then CHAIN_KEY
@@ -159,7 +161,7 @@ class AnchoredPostgresRecorder(PostgresApplicationRecorder, ChainKeyed):
                               str(r["mac"])) for r in curs.fetchall()]
 
 
-class AnchoredPostgresFactory(PostgresFactory):
+class AnchoredPostgresFactory(PostgresWithTimeouts):
     application_recorder_class = AnchoredPostgresRecorder
 
     def application_recorder(self) -> Any:

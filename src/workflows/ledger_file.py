@@ -6,7 +6,6 @@ in yuan with up to 2 decimals. Read and written with openpyxl.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from postledger.domain.errors import InvalidInput
+from postledger.domain.values import (
+    BusinessDate,
+    Count,
+    Label,
+    Name,
+    Phone,
+    PlaceSegment,
+    read,
+    read_month,
+)
 
 # (field, Chinese header, English header), in the order of the file.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -39,9 +48,6 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 REQUIRED = ("township", "name", "resident_id", "month")
 SHEET_TITLE = "实名台账"
-_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}", re.ASCII)
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?", re.ASCII)
 
 
@@ -125,19 +131,32 @@ def _columns(header: tuple[Any, ...]) -> dict[str, int]:
 
 
 def _line(row: int, cells: dict[str, Any]) -> LedgerLine:
+    """One row read through the value types every input goes through (src/domain/values.py):
+    ``２０２４-01`` is never read as a month, nor a control character kept in a name."""
     for name in REQUIRED:
         if not _text(cells.get(name)):
             raise ValueError(f"{name} is empty")
-    return LedgerLine(
-        row=row, township=_text(cells["township"]), village=_text(cells.get("village")) or None,
-        name=_text(cells["name"]), resident_id=_text(cells["resident_id"]).upper(),
-        phone=_text(cells.get("phone")), post=_text(cells.get("post")),
-        kind=_text(cells.get("kind")), onboarded_on=_date("onboarded_on", cells.get("onboarded_on")),
-        month=_month(cells["month"]), days_worked=_count(cells.get("days_worked")),
-        secretary=_text(cells.get("secretary")), member=_text(cells.get("member")),
-        worker=_text(cells.get("worker")), amount_fen=_fen(cells.get("amount_yuan")),
-        exited_on=_date("exited_on", cells.get("exited_on")),
-    )
+    try:
+        return LedgerLine(
+            row=row, township=read(PlaceSegment, _text(cells["township"]), "township"),
+            village=_optional(PlaceSegment, cells.get("village"), "village"),
+            name=read(Name, _text(cells["name"]), "name"),
+            # As reported: an invalid number is evidence (R-FRAUD-6), not a reason to refuse.
+            resident_id=read(Name, _text(cells["resident_id"]).upper(), "resident_id"),
+            phone=_optional(Phone, cells.get("phone"), "phone") or "",
+            post=_optional(Label, cells.get("post"), "post") or "",
+            kind=_optional(Label, cells.get("kind"), "kind") or "",
+            onboarded_on=_day("onboarded_on", cells.get("onboarded_on")),
+            month=_month(cells["month"]),
+            days_worked=_optional(Count, _count(cells.get("days_worked")), "days_worked"),
+            secretary=_optional(Name, cells.get("secretary"), "secretary") or "",
+            member=_optional(Name, cells.get("member"), "member") or "",
+            worker=_optional(Name, cells.get("worker"), "worker") or "",
+            amount_fen=_fen(cells.get("amount_yuan")),
+            exited_on=_day("exited_on", cells.get("exited_on")),
+        )
+    except InvalidInput as refused:
+        raise ValueError(refused.detail) from None
 
 
 def _text(value: Any) -> str:
@@ -145,47 +164,38 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return str(value).strip()
+
+
+def _optional(kind: Any, value: Any, field: str) -> Any:
+    """``value`` read as ``kind``; cells are text, except a count, read as the number it is."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    kept = kind is Count or isinstance(value, date)
+    return read(kind, value if kept else _text(value), field)
 
 
 def _month(value: Any) -> str:
     if isinstance(value, (datetime, date)):
         return f"{value.year:04d}-{value.month:02d}"
-    text = _text(value)
-    if not _MONTH.fullmatch(text) or not 1 <= int(text[5:]) <= 12:
-        raise ValueError(f"month {text!r} is not YYYY-MM in ASCII digits")
-    return text
+    return read_month(_text(value), "month")
 
 
-def _date(name: str, value: Any) -> date | None:
+def _day(name: str, value: Any) -> date | None:
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        if not _DAY.fullmatch(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{name} {text!r} is not a date YYYY-MM-DD") from None
+        value = value.date()
+    day: date | None = _optional(BusinessDate, value, name)
+    return day
 
 
-def _count(value: Any) -> int | None:
-    if value is None or _text(value) == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError("days_worked is not a number")
+def _count(value: Any) -> Any:
+    """A whole number of days as the cell holds it (a spreadsheet number may be 20.0)."""
     if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and 0 <= value <= 10_000:
-        return value
+        return int(value)
     text = _text(value)
-    if _DIGITS.fullmatch(text) and int(text) <= 10_000:
+    if isinstance(value, str) and text.isascii() and text.isdigit():
         return int(text)
-    raise ValueError(f"days_worked {text!r} is not a whole number 0–10,000 in ASCII digits")
+    return value
 
 
 def _fen(value: Any) -> int | None:

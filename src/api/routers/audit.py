@@ -5,19 +5,24 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from postledger.api.deps import CurrentActor, Ledger, ReadModels
+from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
+from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
+from postledger.domain.values import JurisdictionPath, PlaceSegment
 from postledger.workflows.clock import business_today
 from postledger.workflows.permissions import authorize, authorize_read
 from postledger.workflows.verify import verify_chains
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=PROBLEM_RESPONSES, dependencies=[SIGNED_IN_ONLY])
+
+# A rule id as RULES.md writes them (R-FRAUD-1 …).
+RuleId = Annotated[str, Query(pattern=r"^R-[A-Z]+-[0-9A-Z]+$", max_length=32)]
 
 
 class EventRef(BaseModel):
@@ -60,14 +65,14 @@ def county_of(actor: CurrentActor, county: str | None) -> str | None:
     return county or (actor.jurisdiction.split("/")[0] or None)
 
 
-@router.get("/audit/findings")
+@router.get("/audit/findings", dependencies=[taking("read_audit")])
 def findings(
     actor: CurrentActor,
     ledger: Ledger,
     read_model: ReadModels,
-    county: str | None = None,
-    township: str | None = None,
-    rule: str | None = None,
+    county: PlaceSegment | None = None,
+    township: PlaceSegment | None = None,
+    rule: RuleId | None = None,
     as_of: datetime | None = None,
 ) -> list[FindingPublic]:
     chosen = county_of(actor, county)
@@ -78,9 +83,10 @@ def findings(
     return [FindingPublic(**row) for row in rows]
 
 
-@router.get("/audit/verify")
+@router.get("/audit/verify", dependencies=[taking("read_audit")])
 def verify(
-    actor: CurrentActor, ledger: Ledger, read_model: ReadModels, county: str | None = None
+    actor: CurrentActor, ledger: Ledger, read_model: ReadModels,
+    county: PlaceSegment | None = None,
 ) -> VerifyPublic:
     chosen = county_of(actor, county)
     authorize("read_audit", chosen or "")
@@ -93,7 +99,8 @@ def verify(
 
 @router.get("/work-queue")
 def work_queue(
-    actor: CurrentActor, ledger: Ledger, read_model: ReadModels, within: str | None = None
+    actor: CurrentActor, ledger: Ledger, read_model: ReadModels,
+    within: JurisdictionPath | None = None,
 ) -> list[dict[str, Any]]:
     """What the caller's role must act on next in their jurisdiction (or part of it)."""
     place = within or actor.jurisdiction

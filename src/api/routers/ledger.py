@@ -10,15 +10,17 @@ from fastapi import APIRouter, File, Header, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from postledger.api.deps import CurrentActor, Ledger, ReadModels
+from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
+from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.routers.audit import an_instant, county_of
-from postledger.domain.dates import parse_month
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
+from postledger.domain.values import JurisdictionPath, Month, PlaceSegment
 from postledger.workflows.ledger_io import export_ledger, import_ledger
 from postledger.workflows.permissions import authorize_read
 
-router = APIRouter(prefix="/ledger", tags=["ledger"])
+router = APIRouter(prefix="/ledger", tags=["ledger"], responses=PROBLEM_RESPONSES,
+                   dependencies=[SIGNED_IN_ONLY])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,15 +69,14 @@ def read_ledger(
     actor: CurrentActor,
     ledger: Ledger,
     read_model: ReadModels,
-    township: str,
-    month: str,
-    county: str | None = None,
+    township: JurisdictionPath,
+    month: Month,
+    county: PlaceSegment | None = None,
     as_of: datetime | None = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     path = township_path(actor, township, county)
     authorize_read(path)
-    parse_month(month)
     read_model.catch_up(ledger)
     rows = read_model.ledger(township_path=path, month=month, as_of=an_instant(as_of))
     if accept and XLSX in accept:
@@ -91,13 +92,13 @@ def read_ledger(
     ) for row in rows]
 
 
-@router.post("/import")
+@router.post("/import", dependencies=[taking("import_ledger")])
 def import_file(
     actor: CurrentActor,
     ledger: Ledger,
     read_model: ReadModels,
     file: Annotated[UploadFile, File()],
-    county: str | None = None,
+    county: PlaceSegment | None = None,
 ) -> ImportResult:
     chosen = county_of(actor, county)
     if not chosen:
