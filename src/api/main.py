@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from postledger.api import problems
+from postledger.api import pages, problems
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware
 from postledger.api.routers import claims, health, placements, policies, posts, scheduler
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="1",
         summary="Public-welfare posts and employment subsidies, recorded as events",
         lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # /docs is served offline by the pages (src/api/pages)
     )
     if services is not None:
         app.state.services = services
@@ -62,4 +63,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(IdempotencyMiddleware)
     for module in (health, policies, posts, placements, scheduler, claims):
         app.include_router(module.router)
+    pages.install(app)
     return app
