@@ -33,7 +33,10 @@ class Form:
         return self._raw(name) or None
 
     def day(self, name: str) -> date:
-        value = self.text(name)
+        return self.parse_day(self.text(name), name)
+
+    @staticmethod
+    def parse_day(value: str, name: str) -> date:
         try:
             if not value.isascii():
                 raise ValueError(value)
@@ -55,13 +58,16 @@ class Form:
 
     def fen(self, name: str) -> int:
         """An amount typed in yuan (up to 2 decimals), as integer fen."""
-        value = self.text(name)
+        return self.yuan_to_fen(self.text(name), name)
+
+    @staticmethod
+    def yuan_to_fen(value: str, name: str) -> int:
         whole, _, cents = value.partition(".")
         if not (value.isascii() and whole.isdigit() and (cents.isdigit() or not cents)
                 and len(cents) <= 2):
             raise InvalidInput(f"{name}: an amount in yuan such as 500 or 500.50, got {value!r}",
                                fact=name)
-        return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+        return int(whole) * 100 + int(cents.ljust(2, "0"))
 
     def optional_fen(self, name: str) -> int | None:
         return self.fen(name) if self.has(name) else None

@@ -69,6 +69,7 @@ STATES: Names = {
     "submitted": ("已提交", "submitted"),
     "paid": ("已发放", "paid"),
     "clawed_back": ("已追回", "clawed back"),
+    "partly_clawed_back": ("部分追回", "partly clawed back"),
 }
 
 # The placement's path through its steps, as the page draws it (R-FLOW-1).

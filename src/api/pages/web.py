@@ -91,6 +91,7 @@ ANY_ROLE = ("clerk", "village", "township", "county", "inspector", "admin")
 SignedIn = Annotated[Actor, Depends(roles(*ANY_ROLE))]
 Acting = Annotated[Actor, Depends(roles("clerk", "village", "township", "county", "admin"))]
 Inspecting = Annotated[Actor, Depends(roles("inspector", "county", "admin"))]
+Administering = Annotated[Actor, Depends(roles("admin"))]
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
