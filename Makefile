@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck postgres demo bench clean
+.PHONY: run test lint typecheck postgres chromium demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,9 @@ run: $(STAMP)
 	$(BIN)/postledger demo load --if-empty
 	$(BIN)/postledger serve --demo --host 127.0.0.1 --port 8000
 
-## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down).
-test: $(STAMP) postgres
+## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down), and the
+## pages in Debian's headless Chromium (installed if it is missing).
+test: $(STAMP) postgres chromium
 	$(BIN)/ruff check src tests
 	$(MAKE) --no-print-directory typecheck
 	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
@@ -36,6 +37,12 @@ typecheck: $(STAMP)
 
 postgres:
 	@bash scripts/ensure-postgres.sh "$(PG_URL)"
+
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+# CJK fonts let screenshots (tests/artifacts/) show Chinese text.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
 
 bench: $(STAMP) postgres
 	$(BIN)/python bench/placements.py

@@ -18,7 +18,15 @@ from uuid import UUID
 
 from postledger.api.demo.buffer import BufferedLedger
 from postledger.api.demo.claims import submit_claims
-from postledger.api.demo.places import COUNTY, GIVEN, POST_KINDS, SURNAMES, TOWNSHIPS, VILLAGES
+from postledger.api.demo.places import (
+    COUNTY,
+    GIVEN,
+    POST_KINDS,
+    SURNAMES,
+    TOWNSHIPS,
+    VILLAGES,
+    place_names,
+)
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.dates import add_months, add_years, month_of
 from postledger.domain.resident_id import ResidentId
@@ -104,6 +112,7 @@ class _County:
         self.phones: list[str] = []
         self.other_stop = 0
         self.edge_approved: dict[str, int] = {}
+        self.names = place_names("zh")
 
     def build(self) -> DemoSummary:
         with acting_as(Actor("admin", self.county, "demo")):
@@ -187,7 +196,7 @@ class _County:
         return {
             "name": name, "resident_id": self._rid(), "phone": phone,
             "category": self.rng.choice(["lifted", "lifted", "not_lifted", "edge"]),
-            "address": f"{township} {village} {self.rng.randint(1, 40)}组",
+            "address": f"{self.names[township]}{self.names[village]}{self.rng.randint(1, 40)}组",
             "health": "健康", "labour_ability": "有劳动能力", "skills": "",
         }
 

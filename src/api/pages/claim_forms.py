@@ -89,7 +89,7 @@ CLAIM_FORMS: dict[str, list[Field]] = {
 
 def claimant_of(form: Form) -> dict[str, Any]:
     claimant: dict[str, Any] = {"name": form.text("claimant.name")}
-    for name in ("resident_id", "category", "township", "credit_code"):
+    for name in ("resident_id", "category", "township", "village", "credit_code"):
         value = form.optional_text(f"claimant.{name}")
         if value:
             claimant[name] = value
