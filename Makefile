@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## Serve API and web pages on the embedded SQLite store, with a demo county loaded.
 run: $(STAMP)
-	$(BIN)/postledger demo load --if-empty
+	$(BIN)/postledger demo load
 	$(BIN)/postledger serve --demo --host 127.0.0.1 --port 8000
 
 ## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down), and the
