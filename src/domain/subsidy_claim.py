@@ -18,7 +18,6 @@ fen, month by month — and the claim's amount is the sum of the months.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +34,7 @@ from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, Step
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.resident_id import ResidentId, birthday_at_age
 from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, choose_tier
+from postledger.domain.values import read_date, read_month, read_resident_id
 from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
 
 CLAIMANT_KINDS = ("person", "organisation")
@@ -44,7 +44,6 @@ CLAIMANT_KINDS = ("person", "organisation")
 MAX_WHOLE = 10**12
 MAX_TEXT = 200
 FIRST_YEAR, LAST_YEAR = 1900, 2200
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # What was already approved under a limit key (src/domain/claim_indexes.py).
@@ -113,33 +112,26 @@ class _Facts:
             raise self.refuse(name, f"must be one of {', '.join(options)}, got {value!r}")
         return str(value)
 
-    def day(self, name: str) -> date:
-        value = self._present(name)
+    def _read(self, name: str, reader: Callable[[Any, str], Any]) -> Any:
+        """The fact read by its one reader (src/domain/values.py), refused under the claim
+        type's rule unless the digits are not ASCII (R-INPUT-1)."""
         try:
-            if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
-                raise ValueError(value)
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise self.refuse(name, f"must be a date YYYY-MM-DD, got {value!r}") from None
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise self.refuse(name, f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {value!r}")
+            return reader(self._present(name), self.path(name))
+        except InvalidInput as exc:
+            rule = exc.rule if exc.rule == "R-INPUT-1" else self.rule
+            raise refused(rule, self.path(name),
+                          exc.detail.removeprefix(f"{self.path(name)}: ")) from None
+
+    def day(self, name: str) -> date:
+        day: date = self._read(name, read_date)
         return day
 
     def month(self, name: str) -> str:
-        value = self._present(name)
-        text = str(value)
-        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() or not (
-            1 <= int(text[5:]) <= 12
-        ):
-            raise self.refuse(name, f"must be a month YYYY-MM, got {value!r}")
-        return text
+        month: str = self._read(name, read_month)
+        return month
 
     def resident_id(self, name: str) -> ResidentId:
-        value = self._present(name)
-        try:
-            return ResidentId.parse(str(value))
-        except InvalidInput as exc:  # R-ELIG-2, reported under the claim type's rule
-            raise self.refuse(name, exc.detail) from None
+        return ResidentId(self._read(name, read_resident_id))
 
     def items(self, name: str) -> list[_Facts]:
         value = self._present(name)

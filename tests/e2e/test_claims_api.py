@@ -15,6 +15,7 @@ from postledger.api.main import create_app
 from postledger.api.routers import claims as claims_router
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
+from postledger.domain.values import mask_resident_id
 
 COUNTY = "530326"
 CLERK = {"Authorization": f"Bearer dev:clerk:{COUNTY}:li"}
@@ -214,7 +215,9 @@ def test_named_workshop_laborers_are_paid_once_over_http(api: TestClient) -> Non
     assert again.status_code == 422
     assert (again.json()["rule"], again.json()["fact"]) == ("R-SUB-WORKSHOP",
                                                             "facts.poor_laborers[0]")
-    assert crew[0] in again.json()["detail"]
+    # Named, masked (API.md v1.1: no error body holds a full resident id).
+    assert mask_resident_id(crew[0]) in again.json()["detail"]
+    assert crew[0] not in again.text
 
 
 def test_a_split_huize_intake_is_priced_by_the_whole_year(api: TestClient) -> None:

@@ -8,25 +8,28 @@ batch. It opens its own connection to the same store (``env`` of the ledger it s
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from postledger.workflows.application import PostLedger
+from postledger.workflows.clock import BusinessClock
 
 A = TypeVar("A", bound=Aggregate)
 
 
 class BufferedLedger(PostLedger):
     name = PostLedger.name  # the same tables as the ledger it stands for
-    def __init__(self, env: Any) -> None:
-        super().__init__(env=env)
+    def __init__(self, env: Any, clock: BusinessClock) -> None:
+        super().__init__(env=env, clock=clock)
         self.pending: dict[UUID, Aggregate] = {}
 
     @classmethod
-    def beside(cls, ledger: PostLedger) -> BufferedLedger:
-        return cls(env=dict(ledger.env))
+    def beside(cls, ledger: PostLedger, today: date) -> BufferedLedger:
+        """Standing for ``ledger``, on a clock that reads ``today`` (the demo's own day)."""
+        return cls(env=dict(ledger.env), clock=BusinessClock.fixed(today))
 
     def _save(self, *aggregates: Aggregate | None) -> None:
         for aggregate in aggregates:

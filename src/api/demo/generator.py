@@ -31,7 +31,6 @@ from postledger.domain.actor import Actor, acting_as
 from postledger.domain.dates import add_months, add_years, month_of
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
-from postledger.workflows.clock import business_today
 
 Progress = Callable[[int, int], None]
 
@@ -90,10 +89,11 @@ def load_demo(
 ) -> DemoSummary:
     if already_loaded(ledger, county):
         return DemoSummary(county=county, loaded=False)
-    buffered = BufferedLedger.beside(ledger)
+    day = today or ledger.clock.today()
+    buffered = BufferedLedger.beside(ledger, day)
     try:
-        county_builder = _County(buffered, size or DemoSize(), random.Random(seed), county,
-                                 today or business_today(), progress, batch_events)
+        county_builder = _County(buffered, size or DemoSize(), random.Random(seed), county, day,
+                                 progress, batch_events)
         return county_builder.build()
     finally:
         buffered.close()

@@ -26,7 +26,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 def _service(request: Request) -> ClaimsService:
     services: Services = request.app.state.services
-    return ClaimsService(services.ledger)
+    ledger = services.ledger
+    return ClaimsService(ledger, today=lambda: ledger.clock.today())  # the one clock
 
 
 @router.get("/web/claims", response_class=HTMLResponse)

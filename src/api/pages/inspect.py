@@ -12,9 +12,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from postledger.api.deps import Services
-from postledger.api.pages.web import Inspecting, PageRoute, render
+from postledger.api.pages.web import Inspecting, PageRoute, render, today_of
 from postledger.domain.dates import add_months, month_of
-from postledger.workflows.clock import business_today
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -57,5 +56,5 @@ def monthly_figures(services: Services, within: str, today: date) -> dict[str, A
 def dashboard(request: Request, actor: Inspecting) -> Response:
     services: Services = request.app.state.services
     services.read_model.catch_up(services.ledger)
-    figures = monthly_figures(services, actor.jurisdiction, business_today())
+    figures = monthly_figures(services, actor.jurisdiction, today_of(request))
     return render(request, "pages/inspect.html", figures=figures)

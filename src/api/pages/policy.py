@@ -12,11 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from postledger.api.deps import Services
 from postledger.api.pages.forms import Form, PageForm
-from postledger.api.pages.web import Administering, PageRoute, SignedIn, render
+from postledger.api.pages.web import Administering, PageRoute, SignedIn, render, today_of
 from postledger.domain.errors import InvalidInput
 from postledger.domain.policy import PolicyTerms
 from postledger.domain.subsidy_policy import CLAIM_TYPES, table_for
-from postledger.workflows.clock import business_today
 from postledger.workflows.permissions import authorize_read
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -31,7 +30,7 @@ def policy_page(request: Request, actor: SignedIn, county: str = "", as_of: str 
     services: Services = request.app.state.services
     county = _county_of(actor.jurisdiction, county)
     authorize_read(county)
-    day = Form.parse_day(as_of, "as_of") if as_of else business_today()
+    day = Form.parse_day(as_of, "as_of") if as_of else today_of(request)
     terms = services.ledger.terms(county, day)
     policy = services.ledger.policy(county)
     parameters = [(f.name, getattr(terms, f.name)) for f in fields(terms) if f.name != "subsidies"]

@@ -12,12 +12,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from postledger.api.deps import Services
-from postledger.api.pages.web import Acting, PageRoute, render
+from postledger.api.pages.web import Acting, PageRoute, render, today_of
 from postledger.domain.actor import Actor
 from postledger.domain.dates import add_months, add_years, month_of
 from postledger.domain.placement import Placement
 from postledger.projections.claims_readmodel import ClaimsReadModel
-from postledger.workflows.clock import business_today
 from postledger.workflows.permissions import STEPS_BY_ROLE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -154,7 +153,7 @@ def _claims_work(services: Services, actor: Actor, by_key: dict[str, Section]) -
 @router.get("/web/queue", response_class=HTMLResponse)
 def queue(request: Request, actor: Acting) -> Response:
     services: Services = request.app.state.services
-    today = business_today()
+    today = today_of(request)
     sections = build_queue(services, actor, today)
     return render(request, "pages/queue.html", sections=sections,
                   default_publicity_end=(today + timedelta(days=5)).isoformat())

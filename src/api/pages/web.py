@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -21,7 +22,6 @@ from postledger.api.pages import vocabulary as vocab
 from postledger.api.problems import STATUS_BY_ERROR
 from postledger.domain.actor import Actor, current_actor
 from postledger.domain.errors import Forbidden, PostLedgerError
-from postledger.workflows.clock import business_today
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 LANGS = ("zh", "en")
@@ -84,6 +84,7 @@ def roles(*allowed: str) -> Callable[[Request], Coroutine[Any, Any, Actor]]:
         current_actor.set(actor)
         return actor
 
+    signed_in.roles = frozenset(allowed)  # type: ignore[attr-defined]  # as deps.require_roles
     return signed_in
 
 
@@ -92,6 +93,12 @@ SignedIn = Annotated[Actor, Depends(roles(*ANY_ROLE))]
 Acting = Annotated[Actor, Depends(roles("clerk", "village", "township", "county", "admin"))]
 Inspecting = Annotated[Actor, Depends(roles("inspector", "county", "admin"))]
 Administering = Annotated[Actor, Depends(roles("admin"))]
+
+
+def today_of(request: Request) -> date:
+    """Today from the service's one injected clock (Asia/Shanghai)."""
+    services: Services = request.app.state.services
+    return services.ledger.clock.today()
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -113,7 +120,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     base = {
         "request": request, "lang": lang, "_": say, "place": place, "named": named,
         "yuan": yuan, "actor": session_actor(request), "csrf": csrf_token(request),
-        "today": business_today().isoformat(), "other_lang": "en" if lang == "zh" else "zh",
+        "today": today_of(request).isoformat(), "other_lang": "en" if lang == "zh" else "zh",
         "path_with_lang": lambda other: f"{request.url.path}?lang={other}",
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **context},
