@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from postledger.api.deps import Services
 from postledger.api.pages.actions import PLACEMENT_STEPS, page_steps, take_step
 from postledger.api.pages.forms import Form, PageForm
-from postledger.api.pages.queue import may
+from postledger.api.pages.queue import may, open_objections
 from postledger.api.pages.vocabulary import STEP_PATH
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
 from postledger.domain.errors import InvalidInput
@@ -61,7 +61,7 @@ def placement_page(request: Request, placement_id: UUID, actor: SignedIn,
                   later=len(history) - len(shown), steps=STEP_PATH, current=current,
                   reached=_reached(state), as_of=as_of, timeline_tz=BUSINESS_TZ,
                   open_steps=open_steps, worker=placement.applicant.get("name", ""),
-                  objections=placement.open_objections)
+                  objections=open_objections(placement))
 
 
 def _reached(state: str) -> list[str]:

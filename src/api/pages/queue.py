@@ -78,13 +78,19 @@ def build_queue(services: Services, actor: Actor, today: date) -> list[Section]:
                 p = services.ledger.get_placement(UUID(str(row["id"])))
                 task.note = str((p.publicity or {}).get("ends_on", ""))
                 task.values = {"ends_on": task.note, "ended": task.note <= today.isoformat(),
-                               "objections": p.open_objections}
+                               "objections": open_objections(p)}
             section.tasks.append(task)
     if wanted & {"attendance", "payments", "annual-review"}:
         _active_work(services, actor, today, {s.key: s for s in sections})
     if wanted & {"claim-review", "claim-payment"}:
         _claims_work(services, actor, {s.key: s for s in sections})
     return sections
+
+
+def open_objections(p: Placement) -> list[tuple[str, str]]:
+    """(id, what was said) of each objection still open, for the resolution form."""
+    return [(oid, f"{p.objections[oid]['raised_by']}：{p.objections[oid]['text']}")
+            for oid in p.open_objections]
 
 
 def _path(row: dict[str, Any]) -> str:

@@ -170,3 +170,25 @@ STEPS: Names = {
     "payment": ("发放", "payment"),
     "clawback": ("追回", "clawback"),
 }
+
+# The choices of the claim forms (API.md, facts by type).
+CHOICES: Names = {
+    "other_province": ("省外", "another province"),
+    "other_county": ("省内县外", "another county"),
+    "in_county": ("县内", "in the county"),
+    "excavator": ("挖掘机", "excavator"),
+    "driving_b2": ("B2及以上驾驶证", "driving licence B2 or higher"),
+    "driving_c": ("C照驾驶证", "driving licence C"),
+    "security_guard": ("保安员", "security guard"),
+    "beauty": ("美容美发", "beauty"),
+    "chef": ("厨师", "chef"),
+    "electrician": ("电工", "electrician"),
+    "welder": ("焊工", "welder"),
+    "vocational_qualification": ("职业资格证书", "vocational qualification"),
+    "skill_level": ("职业技能等级证书", "skill level certificate"),
+    "special_ability": ("专项能力证书", "special ability certificate"),
+    "training_pass": ("培训合格证书", "training pass"),
+    "agency": ("人力资源服务机构", "agency"),
+    "broker": ("劳务经纪人", "broker"),
+    "village_committee": ("村委会", "village committee"),
+}

@@ -4,7 +4,7 @@ and in English, on the demo county."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -38,6 +38,16 @@ def test_a_township_reviewer_approves_a_placement_from_the_work_queue(page: Page
     expect(page.locator("ol.steps li.current")).to_have_text(re.compile("乡镇审核通过"))
     expect(page.locator("table.timeline")).to_contain_text("乡镇审核")
     shoot(page, "placement-zh")
+
+    # As of one second before the review was recorded, the placement was still at the village.
+    recorded = page.locator("table.timeline tr").last.locator("td").nth(3).inner_text()
+    before = datetime.fromisoformat(recorded) - timedelta(seconds=1)
+    page.fill("input[name=as_of]", before.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.click("form.asof button[type=submit]")
+    expect(page.locator("ol.steps li.current")).to_have_text(re.compile("村审核通过"))
+    expect(page.locator("table.timeline")).not_to_contain_text("乡镇审核")
+    expect(page.locator("section.actions")).to_have_count(0)  # history is read, not acted on
+    shoot(page, "placement-as-of-zh")
 
 def test_a_refusal_is_shown_in_place_naming_its_rule(page: Page, server: str) -> None:
     sign_in(page, server, "township", TOWNSHIP)
