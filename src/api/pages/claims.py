@@ -20,6 +20,7 @@ from postledger.domain.subsidy_claim import SubsidyClaim
 from postledger.domain.subsidy_policy import table_for
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
+from postledger.workflows.clock import BUSINESS_TZ
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -86,7 +87,7 @@ def claim_page(request: Request, claim_id: UUID, actor: SignedIn) -> Response:
                                      ("clawback", "claw_back"), ("withdrawal", "submit_claim"))
              if s in claim.allowed_steps and may(actor, permission)]
     return render(request, "pages/claim.html", c=claim, history=service.history(claim_id),
-                  open_steps=steps)
+                  open_steps=steps, timeline_tz=BUSINESS_TZ)
 
 
 @router.post("/web/claims/{claim_id}/{step}", response_class=HTMLResponse)
