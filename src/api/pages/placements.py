@@ -91,3 +91,28 @@ def done(request: Request, form: Form, page: str, step: str, state: str, subject
     if request.headers.get("hx-request"):
         return Response(status_code=200, headers={"HX-Redirect": page})
     return RedirectResponse(page, status_code=303)
+
+
+APPLICANT_FIELDS = ("name", "resident_id", "phone", "address", "health", "labour_ability",
+                    "skills", "category", "household_id")
+
+
+@router.get("/web/apply", response_class=HTMLResponse)
+def application_form(request: Request, actor: Acting, post: str = "") -> Response:
+    """A clerk files an application for a post with a free seat in the jurisdiction."""
+    services: Services = request.app.state.services
+    services.read_model.catch_up(services.ledger)
+    posts = [p for p in services.read_model.list_posts(within=actor.jurisdiction)
+             if p["occupied"] < p["headcount"]]
+    return render(request, "pages/apply.html", posts=posts, chosen=post)
+
+
+@router.post("/web/apply", response_class=HTMLResponse)
+def apply(request: Request, actor: Acting, form: PageForm) -> Response:
+    services: Services = request.app.state.services
+    applicant = {name: form.optional_text(name) for name in APPLICANT_FIELDS}
+    placement = services.ledger.apply(
+        UUID(form.text("post_id")), date=form.day("date"),
+        applicant={k: v for k, v in applicant.items() if v is not None})
+    return done(request, form, f"/web/placements/{placement.id}", "apply",
+                placement.state.value, placement.id)

@@ -14,6 +14,7 @@ MAIN_PAGES = {
     "placements": "/web/placements",
     "claims": "/web/claims",
     "claim-new": "/web/claims/new?type=social_insurance",
+    "apply": "/web/apply",
     "policy": "/web/policy",
     "inspect": "/web/inspect",
 }

@@ -114,3 +114,23 @@ def test_a_claim_is_computed_as_it_is_filled_then_reviewed_paid_and_clawed_back(
     expect(page.locator("h1")).to_contain_text("部分追回")
     expect(page.locator("table.timeline")).to_contain_text("追回")
     shoot(page, "claim-zh")
+
+
+def test_a_village_clerk_files_an_application_and_the_village_reviews_it(page: Page,
+                                                                        server: str) -> None:
+    sign_in(page, server, "clerk", "520524/chengguan/dongmen", "罗文书")
+    page.click("header nav a[href='/web/apply']")
+    page.fill("input[name=name]", "龙春花")
+    page.fill("input[name=resident_id]", ResidentId.compose("520524", date(1976, 5, 9), 222).value)
+    page.fill("input[name=phone]", "13912345678")
+    page.fill("input[name=address]", "城关镇东门村3组")
+    shoot(page, "apply-zh")
+    page.click("#apply button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("龙春花")
+    expect(page.locator("ol.steps li.current")).to_have_text(re.compile("已申请"))
+    placement = page.url.rsplit("/", 1)[1]
+
+    sign_in(page, server, "village", "520524/chengguan/dongmen", "村委 杨")
+    row = page.locator(f"#row-village-review-{placement}")
+    row.locator("button[type=submit]").click()
+    expect(page.locator("#sec-village-review tr.done").first).to_contain_text("村审核通过")
