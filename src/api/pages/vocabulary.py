@@ -192,3 +192,26 @@ CHOICES: Names = {
     "broker": ("劳务经纪人", "broker"),
     "village_committee": ("村委会", "village committee"),
 }
+
+# County policy parameters (API.md "Policy", RULES.md); a parameter not listed reads as its name.
+PARAMETERS: Names = {
+    "age_min": ("年龄下限（周岁）", "minimum age"),
+    "age_max": ("年龄上限（周岁）", "maximum age"),
+    "publicity_days": ("公示天数", "publicity days"),
+    "notice_days": ("招募公告天数", "notice days"),
+    "term_years": ("聘期（年）", "term (years)"),
+    "extension_years_max": ("最长延期（年）", "longest extension (years)"),
+    "monthly_subsidy_fen": ("月补贴标准（分）", "monthly subsidy (fen)"),
+    "edge_cap_per_township": ("每乡镇边缘户名额", "edge households per township"),
+    "backdating_days": ("补录倒签阈值（天）", "backdating threshold (days)"),
+    "near_retirement_past_age_max": ("临近退休延期可超过年龄上限",
+                                     "near-retirement extension past the age limit"),
+    "minimum_wage_fen": ("最低工资标准（分）", "minimum wage (fen)"),
+    "eligible_categories": ("可聘人员类别", "eligible categories"),
+    "retirement_age_male": ("男性退休年龄", "retirement age, men"),
+    "retirement_age_female": ("女性退休年龄", "retirement age, women"),
+    "retirement_age_female_cadre": ("女干部退休年龄", "retirement age, women cadres"),
+    "review_grace_days": ("年度考核宽限天数", "annual review grace days"),
+    "pay_pro_rata": ("按出勤天数折算补贴", "pay by days worked"),
+    "selection_required": ("须择优选聘", "selection required"),
+}
