@@ -1,5 +1,6 @@
 """The front page and sign-in. Demo mode: pick a role and a jurisdiction (a development token
-is made for the session). Production mode: paste a token, verified as an API bearer token is."""
+is made for the session). Production mode: paste a token, verified exactly as an API bearer
+token is (``deps.actor_of``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from postledger.api.auth import Unauthenticated, actor_from_authorization
-from postledger.api.deps import Services
+from postledger.api.auth import Unauthenticated
+from postledger.api.deps import Services, actor_of
 from postledger.api.pages.web import PageRoute, csrf_token, render, session_actor
 from postledger.domain.actor import Actor
 
@@ -63,7 +64,7 @@ def signin(
     else:
         candidate = f"dev:{role}:{jurisdiction}:{name}" if demo and not token else token.strip()
         try:
-            actor = actor_from_authorization(f"Bearer {candidate}", mode=services.settings.mode)
+            actor = actor_of(f"Bearer {candidate}", services)
         except Unauthenticated as exc:
             error = exc.detail
         else:

@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from postledger.api.auth import Unauthenticated, actor_from_authorization
+from postledger.api.auth import Unauthenticated
 from postledger.api.demo.places import place_names
-from postledger.api.deps import Services
+from postledger.api.deps import Services, actor_of
 from postledger.api.pages import vocabulary as vocab
 from postledger.api.problems import STATUS_BY_ERROR
 from postledger.domain.actor import Actor, current_actor
@@ -60,7 +60,7 @@ def session_actor(request: Request) -> Actor | None:
         return None
     services: Services = request.app.state.services
     try:
-        return actor_from_authorization(f"Bearer {token}", mode=services.settings.mode)
+        return actor_of(f"Bearer {token}", services)
     except Unauthenticated:
         request.session.pop("token", None)
         return None
