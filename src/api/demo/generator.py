@@ -18,6 +18,7 @@ from uuid import UUID
 
 from postledger.api.demo.buffer import BufferedLedger
 from postledger.api.demo.claims import submit_claims
+from postledger.api.demo.frauds import DEMO_BACKDATING_DAYS, plant_backdated
 from postledger.api.demo.places import (
     COUNTY,
     GIVEN,
@@ -116,7 +117,8 @@ class _County:
 
     def build(self) -> DemoSummary:
         with acting_as(Actor("admin", self.county, "demo")):
-            self.ledger.set_policy(self.county, self.start - timedelta(days=90), {})
+            self.ledger.set_policy(self.county, self.start - timedelta(days=90),
+                                   {"backdating_days": DEMO_BACKDATING_DAYS})
         total = self.size.placements
         done = 0
         seats = self._seats_by_village()
@@ -129,6 +131,10 @@ class _County:
                     self._report(done, total)
                 if self.ledger.pending_events() >= self.batch_events:
                     self.summary.events += self.ledger.flush()
+        township, village = TOWNSHIPS[0][0], VILLAGES[0][0]
+        backdated = plant_backdated(self.ledger, self.county, township, village,
+                                    self._applicant(township, village), self.today)
+        self.summary.planted["R-FRAUD-9"] = [str(backdated)]
         townships = [t for t, _, _ in TOWNSHIPS[: self.size.townships]]
         self.summary.claims = submit_claims(  # claimants of working age, far from retirement
             self.ledger, self.county, self.today, lambda: self._rid(1978, 1998), townships)
