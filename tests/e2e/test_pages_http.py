@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -126,3 +127,28 @@ def test_production_sign_in_refuses_a_development_token(services: Services) -> N
         answer = client.post("/signin", data={"csrf": csrf(client), "token": "dev:admin:520524:x"})
         assert answer.status_code == 401
         assert client.get("/web/queue").status_code == 303
+
+
+def test_every_page_route_but_the_front_and_sign_in_checks_the_role(services: Services) -> None:
+    """Fail closed: a page route without the pages' role dependency fails this test."""
+    app = create_app(services=services)
+    public = {"/", "/signin", "/signout"}
+    checked: set[str] = set()
+    for route in _flattened(app.routes):
+        path = getattr(route, "path", "")
+        if not path.startswith("/web"):
+            continue
+        dependant = route.dependant  # type: ignore[attr-defined]
+        roles = [d.call.roles for d in dependant.dependencies if hasattr(d.call, "roles")]
+        assert roles, f"{path} has no role check"
+        assert "system" not in roles[0]
+        checked.add(path)
+    assert "/web/queue" in checked and "/web/inspect" in checked
+    assert all(not p.startswith("/web") for p in public)
+
+
+def _flattened(routes: list[Any]) -> Iterator[Any]:
+    """Routes, with those of included routers in place (FastAPI keeps them per router)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _flattened(included.routes) if included is not None else [route]
