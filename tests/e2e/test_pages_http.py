@@ -152,3 +152,18 @@ def _flattened(routes: list[Any]) -> Iterator[Any]:
     for route in routes:
         included = getattr(route, "original_router", None)
         yield from _flattened(included.routes) if included is not None else [route]
+
+
+def test_the_county_creates_a_post_and_publishes_its_notice(demo: TestClient) -> None:
+    token = sign_in(demo, "county", "520524")
+    created = demo.post("/web/posts", data={
+        "csrf": token, "place": "chengguan/dongmen", "kind": "river", "title": "护河员（新）",
+        "department": "水务局", "headcount": "2", "monthly_subsidy": "600"})
+    assert created.status_code == 303
+    listed = demo.get("/web/posts").text
+    post = re.search(r'/web/posts/([0-9a-f-]{36})/notice', listed)
+    assert post and "护河员（新）" in listed
+    published = demo.post(f"/web/posts/{post.group(1)}/notice", data={
+        "csrf": token, "date": "2026-11-01", "closes_on": "2026-11-03", "conditions": "脱贫劳动力",
+        "duties": "河道巡查"})
+    assert published.status_code == 422 and "R-POST-3" in published.text  # under 7 days

@@ -15,6 +15,7 @@ MAIN_PAGES = {
     "claims": "/web/claims",
     "claim-new": "/web/claims/new?type=social_insurance",
     "apply": "/web/apply",
+    "posts": "/web/posts",
     "policy": "/web/policy",
     "inspect": "/web/inspect",
 }
