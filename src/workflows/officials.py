@@ -27,11 +27,11 @@ def register_official(
     jurisdiction = jurisdiction.strip("/")
     authorize("register_official", jurisdiction)
     person = ResidentId.parse(resident_id)
+    official = Official.register(county=county, name=name, role=role, jurisdiction=jurisdiction,
+                                 resident_id=person, household_id=household_id, address=address)
     if official_id(jurisdiction, person.value) in app.repository:
         raise LimitReached(f"{name} is already registered as an official of {jurisdiction}",
                            rule="R-FRAUD-5", fact="resident_id")
-    official = Official.register(county=county, name=name, role=role, jurisdiction=jurisdiction,
-                                 resident_id=person, household_id=household_id, address=address)
     try:
         app.save(official)
     except IntegrityError:

@@ -215,21 +215,27 @@ def test_every_planted_fraud_is_found_and_no_clean_placement_is_flagged(
         legacy(28, "2024-01", post="护河员", days_worked=None, secretary=None, member=None,
                worker=None),
         legacy(28, "2024-13"),  # unreadable: no such month
+        # Both turn 66 on 2024-06-15 (R-ELIG-1: "over 65" from that day): June is still paid
+        # rightly, July is not.
+        legacy(32, "2024-06", resident_id=sixty_six(321), post="护路员"),
+        legacy(33, "2024-07", resident_id=sixty_six(331), post="护路员"),
     ]
     clock.on(date(2024, 7, 1))
     answer = client.post("/ledger/import", headers=COUNTY,
                          files={"file": ("chengguan-2024.xlsx", ledger_file(rows))})
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"rows": 12, "imported": 11,
+    assert answer.json() == {"rows": 14, "imported": 13,
                              "unreadable": [{"row": 13, "reason": answer.json()["unreadable"][0]
                                              ["reason"]}]}
     assert answer.json()["unreadable"][0]["reason"].startswith("month")
     imported = imported_ids(client)
     clean["imported clean"] = imported[person(31)["name"]]
+    clean["paid the month of the 66th birthday"] = imported[person(32)["name"]]
     for n, rule, case in ((22, "R-FRAUD-1", "paid, no attendance"),
                           (23, "R-FRAUD-1", "two signatures"),
                           (24, "R-FRAUD-2", "paid after exit"),
                           (25, "R-FRAUD-2", "paid before onboarding"),
+                          (33, "R-FRAUD-2", "paid past the age limit"),
                           (26, "R-FRAUD-5", "worker signs as secretary"),
                           (21, "R-FRAUD-6", "invalid id"),
                           (27, "R-FRAUD-6", "aged 13"),
@@ -272,9 +278,13 @@ def test_every_planted_fraud_is_found_and_no_clean_placement_is_flagged(
     assert client.get("/audit/findings", headers=TOWNSHIP).status_code == 403
 
 
+def sixty_six(sequence: int) -> str:
+    return ResidentId.compose("520524", date(1958, 6, 15), sequence).value
+
+
 def imported_ids(client: TestClient) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for month in ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05"):
+    for month in ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-07"):
         rows = client.get(f"/ledger?township=chengguan&month={month}", headers=INSPECTOR).json()
         ids.update({r["name"]: r["subject_id"] for r in rows if r["subject_kind"] == "imported"})
     return ids
