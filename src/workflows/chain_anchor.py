@@ -114,14 +114,20 @@ class AnchoredSQLiteRecorder(SQLiteApplicationRecorder, ChainKeyed):
             return [ChainHead(str(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in c.fetchall()]
 
 
-class AnchoredSQLiteFactory(SQLiteFactory):
-    application_recorder_class = AnchoredSQLiteRecorder
+class KeyedFactory:
+    """Gives the factory's application recorder the chain key from its environment."""
+
+    env: Any
 
     def application_recorder(self) -> Any:
-        recorder = super().application_recorder()
-        assert isinstance(recorder, AnchoredSQLiteRecorder)
+        recorder = super().application_recorder()  # type: ignore[misc]
+        assert isinstance(recorder, ChainKeyed)
         recorder.chain_key = _key_from(self.env)
         return recorder
+
+
+class AnchoredSQLiteFactory(KeyedFactory, SQLiteFactory):
+    application_recorder_class = AnchoredSQLiteRecorder
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -161,15 +167,5 @@ class AnchoredPostgresRecorder(PostgresApplicationRecorder, ChainKeyed):
                               str(r["mac"])) for r in curs.fetchall()]
 
 
-class AnchoredPostgresFactory(PostgresWithTimeouts):
+class AnchoredPostgresFactory(KeyedFactory, PostgresWithTimeouts):
     application_recorder_class = AnchoredPostgresRecorder
-
-    def application_recorder(self) -> Any:
-        recorder = super().application_recorder()
-        assert isinstance(recorder, AnchoredPostgresRecorder)
-        recorder.chain_key = _key_from(self.env)
-        return recorder
-
-
-SQLITE_FACTORY_TOPIC = "postledger.workflows.chain_anchor:AnchoredSQLiteFactory"
-POSTGRES_FACTORY_TOPIC = "postledger.workflows.chain_anchor:AnchoredPostgresFactory"
