@@ -307,6 +307,7 @@ def _is_paid(step: Step) -> bool:
 
 
 RUN_MONTHS = 12
+REVIEW_GRACE_DAYS = 30  # R-REV-1's default, where the county's policy does not say
 
 
 def unchanging_attendance(subject: Subject) -> Iterator[Finding]:
@@ -322,7 +323,10 @@ def unchanging_attendance(subject: Subject) -> Iterator[Finding]:
             run.append((month, step))
             continue
         if len(run) >= RUN_MONTHS:
-            start, end = parse_month(run[0][0]), parse_month(run[-1][0]) + timedelta(days=31)
+            # A review closing the run counts within R-REV-1's grace after its last month.
+            start, last = parse_month(run[0][0]), parse_month(run[-1][0])
+            grace = int(getattr(subject.terms(last), "review_grace_days", REVIEW_GRACE_DAYS))
+            end = last + timedelta(days=31 + grace)
             if not any(start <= day <= end for day in reviews):
                 yield subject.found(
                     "R-FRAUD-7", [s for _, s in run],
