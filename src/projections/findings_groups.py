@@ -9,8 +9,7 @@ from datetime import date
 from itertools import combinations
 
 from postledger.domain.dates import add_months
-from postledger.domain.values import parse_month
-from postledger.projections.findings_rules import Finding, Step, Subject
+from postledger.projections.findings_rules import Finding, Step, Subject, parse_month
 
 FAR_FUTURE = date(9999, 12, 31)
 

@@ -12,15 +12,20 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 from typing import Any
 
 from postledger.domain.dates import add_years
 from postledger.domain.policy import PolicyTerms
 from postledger.domain.resident_id import age_on, birthday_at_age
-from postledger.domain.values import parse_month
+from postledger.domain.values import parse_month as read_month_start
 from postledger.workflows.clock import BUSINESS_TZ
 
 Evidence = tuple[str, int]  # (stream_id, version)
+
+# Months come from stored events, read once by the value types when they were recorded; the
+# same few dozen are read again for every placement, so each reading is remembered.
+parse_month = lru_cache(maxsize=4096)(read_month_start)
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ class Subject:
                        detail=detail, detail_zh=detail_zh, events=evidence,
                        recorded_at=max(s.recorded_at for s in steps))
 
-    @property
+    @cached_property
     def months(self) -> dict[str, dict[str, Any]]:
         """Each month's attendance and pay as recorded (the latest report of each)."""
         months: dict[str, dict[str, Any]] = {}
