@@ -66,6 +66,10 @@ def test_a_full_width_resident_id_is_not_a_second_person(client: TestClient) -> 
                          json={"post_id": post, "date": "2024-01-05", "applicant": twin})
     field_problem(second, "applicant.resident_id", "R-INPUT-1")
     assert applicant["resident_id"] not in second.text  # error bodies mask ids
+    wrong_check_digit = {**applicant, "resident_id": applicant["resident_id"][:17] + "X"}
+    field_problem(client.post("/placements", headers=CLERK, json={
+        "post_id": post, "date": "2024-01-05", "applicant": wrong_check_digit}),
+        "applicant.resident_id", "R-ELIG-2")
 
 
 def test_a_full_width_resident_id_cannot_claim_transport_twice(client: TestClient) -> None:
