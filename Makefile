@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# make bench: placements in the synthetic province, and the smaller size run beside it.
+SIZE ?= 100000
+BASE ?= 10000
 
 .PHONY: run test lint typecheck postgres demo bench clean
 
@@ -37,8 +40,9 @@ typecheck: $(STAMP)
 postgres:
 	@bash scripts/ensure-postgres.sh "$(PG_URL)"
 
+## Province-scale benchmark on SQLite and PostgreSQL; the table goes to bench/results/.
 bench: $(STAMP) postgres
-	$(BIN)/python bench/placements.py
+	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/python bench/run.py --size $(SIZE) --base $(BASE)
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm
