@@ -25,6 +25,7 @@ from postledger.domain.values import (
     Count,
     Flag,
     FreeText,
+    Label,
     Money,
     Month,
     Name,
@@ -184,6 +185,17 @@ def test_an_accepted_name_is_canonical(text: str) -> None:
     assert unicodedata.is_normalized("NFC", name)
     assert name == name.strip() and 1 <= len(name) <= 50
     assert not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name)
+
+
+@pytest.mark.parametrize("kind", [Name, Address, FreeText, Label])
+@given(text=st.text(max_size=80))
+def test_any_accepted_text_reads_back_to_itself(kind: Any, text: str) -> None:
+    try:
+        once = read(kind, text, "text")
+    except InvalidInput:
+        return
+    assert read(kind, once, "text") == once
+    assert unicodedata.is_normalized("NFC", once) and "\x00" not in once
 
 
 @given(st.text(min_size=1, max_size=10).filter(lambda t: t.strip()), st.sampled_from(INVISIBLE))
