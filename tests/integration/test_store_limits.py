@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 
 import psycopg
 import pytest
@@ -19,7 +20,7 @@ from postledger.domain.actor import Actor, acting_as
 from postledger.workflows.settings import Settings
 from tests.conftest import POSTGRES_URL
 from tests.e2e.test_placements_api import COUNTY, problem
-from tests.scenario import County
+from tests.scenario import CLERK, County, person
 
 
 @contextmanager
@@ -98,3 +99,19 @@ def test_list_filters_match_whole_path_segments_never_patterns(services: Service
         assert posts(pattern) == set(), pattern
         assert services.read_model.list_placements(within=pattern) == [], pattern
     assert len(services.read_model.list_placements(within="520524/chengguan")) == 1
+
+
+def test_a_six_megabyte_field_that_reaches_the_store_does_not_hold_it(
+    services: Services,
+) -> None:
+    # Over HTTP such a body is a 413 (tests/e2e/test_input_integrity.py); a caller inside the
+    # process can still hand the store one, and the store must not stay held after it.
+    county = County(services.ledger)
+    with acting_as(CLERK):
+        big = services.ledger.apply(county.post_id, date=date(2024, 1, 5),
+                                    applicant={**person(1), "address": "x" * (6 << 20)})
+        services.read_model.catch_up(services.ledger)
+        services.ledger.apply(county.post_id, date=date(2024, 1, 5), applicant=person(2))
+    services.read_model.catch_up(services.ledger)
+    listed = services.read_model.list_placements(within="520524")
+    assert str(big.id) in {row["id"] for row in listed} and len(listed) == 2
