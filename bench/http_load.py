@@ -118,6 +118,10 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
+    def summary(self) -> dict[str, Any]:
+        return {"steps": self.steps, "seconds": self.seconds, "latencies": self.latencies,
+                "failures": self.failures[:5], "failed": len(self.failures)}
+
 
 def create_posts(server: Server, count: int, headcount: int) -> list[str]:
     with httpx.Client(base_url=server.url, timeout=60, headers=_auth(TOKENS["county"])) as c:
@@ -135,16 +139,18 @@ def create_posts(server: Server, count: int, headcount: int) -> list[str]:
         return posts
 
 
-def run_clients(server: Server, clients: int, placements_each: int, first_person: int) -> Load:
+def run_clients(servers: list[Server], clients: int, placements_each: int,
+                first_person: int) -> Load:
     """``clients`` threads, each taking ``placements_each`` new placements through every step
-    (its own post, so clients contend only for the store, not for one post's seats)."""
-    posts = create_posts(server, clients, headcount=placements_each)
+    (its own post, so clients contend only for the store, not for one post's seats); client
+    ``i`` talks to ``servers[i % len(servers)]``."""
+    posts = create_posts(servers[0], clients, headcount=placements_each)
     load = Load()
     lock = threading.Lock()
 
     def client(index: int) -> None:
         mine = Load()
-        with httpx.Client(base_url=server.url, timeout=120) as http:
+        with httpx.Client(base_url=servers[index % len(servers)].url, timeout=120) as http:
             for n in range(placements_each):
                 person = first_person + index * placements_each + n
                 _one_placement(http, posts[index], person, mine)

@@ -12,10 +12,12 @@ from postledger.workflows.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = [
-    "HTTP placement steps, 1 client(s)",
-    "HTTP step latency p50 / p99, 1 client(s)",
-    "HTTP placement steps, 8 client(s)",
-    "HTTP step latency p50 / p99, 8 client(s)",
+    "HTTP placement steps, 1 client",
+    "HTTP step latency p50 / p99, 1 client",
+    "HTTP placement steps, 8 clients",
+    "HTTP step latency p50 / p99, 8 clients",
+    "HTTP placement steps, 8 clients over 2 server processes",
+    "HTTP step latency p50 / p99, 8 clients over 2 server processes",
     "monthly ledger, township",
     "monthly ledger, province",
     "ledger files, township",
@@ -30,6 +32,7 @@ ROWS = [
     "peak memory: server",
     "peak memory: full rebuild",
     "event store size per million events",
+    "machine: 1-minute load average",
     "generation (bulk saves through the service)",
 ]
 
