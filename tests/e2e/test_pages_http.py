@@ -209,3 +209,18 @@ def test_every_claim_form_is_computed_by_the_domain(demo: TestClient, claim_type
         "claimant.township": "chengguan", **FORMS_BY_TYPE[claim_type]})
     amount = re.search(r'data-amount-fen="(\d+)"', quote.text)
     assert amount and int(amount.group(1)) > 0, quote.text
+
+
+def test_what_people_type_is_shown_as_text_never_as_markup(demo: TestClient,
+                                                           services: Services) -> None:
+    token = sign_in(demo, "clerk", "520524/chengguan/dongmen")
+    services.read_model.catch_up(services.ledger)
+    post = next(p for p in services.read_model.list_posts(within="520524/chengguan/dongmen")
+                if p["occupied"] < p["headcount"])
+    answer = demo.post("/web/apply", data={
+        "csrf": token, "post_id": post["id"], "date": "2026-11-15", "category": "lifted",
+        "name": "<script>alert(1)</script>", "resident_id": _rid(20)})
+    assert answer.status_code == 303, answer.text
+    page = demo.get(answer.headers["location"]).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
