@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -39,9 +39,16 @@ from postledger.domain.policy import DEFAULT_TERMS, PolicyTerms
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.values import mask_resident_id
+from postledger.projections.findings_dossier import (
+    day_text,
+    month_counts,
+    plain,
+    step_data,
+    steps_of,
+)
 from postledger.projections.findings_groups import person_findings, phone_findings, post_findings
-from postledger.projections.findings_rules import Finding, Official, Step, Subject, subject_findings
-from postledger.projections.follower import Applied, ReadModelTables, Rows
+from postledger.projections.findings_rules import Finding, Official, Subject, subject_findings
+from postledger.projections.follower import Applied, ReadModelTables, Rows, chunks
 from postledger.projections.people import PersonKeys
 from postledger.projections.placements_rm import event_name
 
@@ -121,7 +128,6 @@ findings = Table(
 )
 
 SUBJECT_TOPICS = ("postledger:placement:", "postledger:legacy_placement:")
-_DATE_KEYS = ("ends_on", "agreement_end", "until")
 _TERM_FIELDS = {f.name for f in fields(PolicyTerms)}
 
 
@@ -153,7 +159,7 @@ class FindingsReadModel(ReadModelTables):
             row = subjects.get(sid)
             if row is not None:
                 row["dossier"] = json.dumps(listed, ensure_ascii=False, default=str)
-                row["paid_months"], row["attended_months"] = _month_counts(listed)
+                row["paid_months"], row["attended_months"] = month_counts(listed)
         subjects.write()
         self._recompute(conn, list(subjects.rows.values()), entries)
 
@@ -210,9 +216,9 @@ class FindingsReadModel(ReadModelTables):
         if sid not in entries:
             return
         entries[sid].append({
-            "v": applied.version, "k": kind, "d": _day(getattr(e, "date", None)),
+            "v": applied.version, "k": kind, "d": day_text(getattr(e, "date", None)),
             "at": applied.recorded_at.isoformat(), "a": dict(getattr(e, "actor", {}) or {}),
-            "x": {key: _plain(value) for key, value in step_data(kind, e).items()},
+            "x": {key: plain(value) for key, value in step_data(kind, e).items()},
         })
 
     def _new_subject(self, sid: str, kind: str, e: Any) -> dict[str, Any]:
@@ -255,9 +261,9 @@ class FindingsReadModel(ReadModelTables):
                 else:
                     found = post_findings(key, members)
                 new += [(f"{prefix}:{key}", f) for f in found]
-            for chunk in _chunks([f"{prefix}:{k}" for k in keys]):
+            for chunk in chunks([f"{prefix}:{k}" for k in keys]):
                 conn.execute(delete(findings).where(findings.c.group_key.in_(chunk)))
-        for chunk in _chunks([f"s:{r['subject_id']}" for r in touched]):
+        for chunk in chunks([f"s:{r['subject_id']}" for r in touched]):
             conn.execute(delete(findings).where(findings.c.group_key.in_(chunk)))
         rows = {f.finding_id: finding_row(group, f) for group, f in new}
         if rows:
@@ -310,41 +316,10 @@ class _Context:
             township=row["township"], path=row["path"], person_hash=row["person_hash"],
             household_hash=row["household_hash"], address_hash=row["address_hash"],
             birth_date=row["birth_date"],
-            steps=_steps(row["subject_id"], entries if entries is not None
+            steps=steps_of(row["subject_id"], entries if entries is not None
                          else json.loads(row["dossier"])),
             terms=self.terms(row["county"]), notices=self.post_notices(row["post_key"]),
             officials=self.officials.get(row["county"], []))
-
-
-def step_data(kind: str, e: Any) -> dict[str, Any]:
-    """The facts of an event the rules read."""
-    picks = {
-        "village_reviewed": {"approve": "approve"}, "township_reviewed": {"approve": "approve"},
-        "publicity_started": {"ends_on": "ends_on"}, "onboarded": {"agreement_end": "agreement_end"},
-        "extended": {"until": "until"},
-        "attendance_recorded": {"month": "month", "days": "days_worked", "sig": "signatures"},
-        "paid": {"month": "month", "amount": "amount_fen"},
-        "clawed_back": {"month": "month", "amount": "amount_fen"},
-        "annually_reviewed": {"year": "year", "passed": "passed"},
-        "exited": {"reason": "reason"}, "ended_automatically": {"reason": "reason"},
-        "month_reported": {"month": "month", "days": "days_worked", "sig": "signatures",
-                           "amount": "amount_fen"},
-    }.get(kind, {})
-    return {key: getattr(e, attr, None) for key, attr in picks.items()}
-
-
-def _steps(subject_id: str, dossier: list[dict[str, Any]]) -> list[Step]:
-    steps = []
-    for entry in dossier:
-        data = dict(entry["x"])
-        for key in _DATE_KEYS:
-            if isinstance(data.get(key), str):
-                data[key] = date.fromisoformat(data[key])
-        steps.append(Step(stream_id=subject_id, version=entry["v"], kind=entry["k"],
-                          day=date.fromisoformat(entry["d"]) if entry["d"] else None,
-                          recorded_at=datetime.fromisoformat(entry["at"]), actor=entry["a"],
-                          data=data))
-    return steps
 
 
 def finding_row(group: str, f: Finding) -> dict[str, Any]:
@@ -357,24 +332,12 @@ def finding_row(group: str, f: Finding) -> dict[str, Any]:
     }
 
 
-def _month_counts(entries: list[dict[str, Any]]) -> tuple[int, int]:
-    paid, attended = set(), set()
-    for entry in entries:
-        x = entry["x"]
-        if entry["k"] == "paid" or (entry["k"] == "month_reported" and x.get("amount")):
-            paid.add(x["month"])
-        if entry["k"] == "attendance_recorded" or (entry["k"] == "month_reported" and (
-                x.get("days") is not None or any((x.get("sig") or {}).values()))):
-            attended.add(x["month"])
-    return len(paid), len(attended)
-
-
 def _groups(conn: Connection, column: str, keys: set[str]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The subjects of each group that may hold a finding: persons and phones shared by two
     subjects or more, posts paid with no attendance at all (R-FRAUD-3, R-FRAUD-7)."""
     s = audit_subjects
     wanted: set[str] = set()
-    for chunk in _chunks(sorted(keys)):
+    for chunk in chunks(sorted(keys)):
         grouped = select(s.c[column]).where(s.c[column].in_(chunk)).group_by(s.c[column])
         if column == "post_key":
             grouped = grouped.having(and_(func.sum(s.c.paid_months) > 0,
@@ -383,7 +346,7 @@ def _groups(conn: Connection, column: str, keys: set[str]) -> list[tuple[str, li
             grouped = grouped.having(func.count() > 1)
         wanted |= set(conn.execute(grouped).scalars())
     by_key: dict[str, list[dict[str, Any]]] = {}
-    for chunk in _chunks(sorted(wanted)):
+    for chunk in chunks(sorted(wanted)):
         for r in conn.execute(select(audit_subjects).where(audit_subjects.c[column].in_(chunk))):
             by_key.setdefault(r._mapping[column], []).append(dict(r._mapping))
     return sorted(by_key.items())
@@ -398,20 +361,3 @@ def _county_of(conn: Connection, stream_id: str) -> str:
     found = conn.execute(select(audit_streams.c.county)
                          .where(audit_streams.c.stream_id == stream_id)).scalar()
     return str(found or "")
-
-
-def _plain(value: Any) -> Any:
-    """A fact as JSON holds it (dates as ISO text), without a round trip through JSON."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-def _day(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, date) else None
-
-
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]

@@ -180,7 +180,7 @@ class Rows:
         self.conn, self.table, self.group, self.keys = conn, table, group, tuple(keys)
         self.groups = set(groups)
         self.rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for chunk in _chunks(sorted(self.groups)):
+        for chunk in chunks(sorted(self.groups)):
             for row in conn.execute(select(table).where(table.c[group].in_(chunk))):
                 found = dict(row._mapping)
                 self.rows[self.key_of(found)] = found
@@ -205,11 +205,11 @@ class Rows:
         return [row for row in self.rows.values() if row[self.group] == group]
 
     def write(self) -> None:
-        for chunk in _chunks(sorted(self.groups)):
+        for chunk in chunks(sorted(self.groups)):
             self.conn.execute(self.table.delete().where(self.table.c[self.group].in_(chunk)))
         if self.rows:
             self.conn.execute(insert(self.table), list(self.rows.values()))
 
 
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+def chunks(values: list[str], size: int = 500) -> list[list[str]]:
     return [values[i:i + size] for i in range(0, len(values), size)]

@@ -213,11 +213,15 @@ def matching(query: Any, table: Table, **wanted: str | None) -> Any:
 
 
 def inside(column: Any, within: str) -> Any:
-    """Rows whose path is ``within`` or below it — whole segments, never a pattern: the
-    jurisdiction is compared as text, so ``%`` or ``_`` in it match only themselves."""
-    if within in ("", "*"):
+    """Rows whose path lies inside ``within``, compared by whole path segments: the path is
+    ``within`` itself or begins with ``within/``. A prefix comparison, never a LIKE pattern, so
+    that ``*``, ``%`` or ``_`` in a jurisdiction match nothing but themselves. An empty
+    ``within`` (an admin of everywhere) is every row."""
+    if within == "":
         return column.isnot(None)
-    return or_(column == within, func.substr(column, 1, len(within) + 1) == f"{within}/")
+    prefix = f"{within}/"
+    return or_(column == within, func.substr(column, 1, len(prefix)) == prefix)
+
 
 
 def utcnow() -> datetime:
