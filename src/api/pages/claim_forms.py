@@ -21,6 +21,7 @@ class Field:
     kind: str  # choice, fen, whole, flag, day, month, text, lines, rows
     label: tuple[str, str]
     options: tuple[str, ...] = ()  # choices, or the columns of a row ("name:kind")
+    example: str = ""  # shown in an empty list field
 
 
 CLAIM_FORMS: dict[str, list[Field]] = {
@@ -52,25 +53,27 @@ CLAIM_FORMS: dict[str, list[Field]] = {
         Field("workers", "rows", ("输出人员：身份证号, 务工地, 稳定月数, 跟踪月数",
                                   "Workers: resident id, destination, months stable, months followed"),
               ("resident_id:text", "destination:text", "months_stable:whole",
-               "follow_up_months:whole")),
+               "follow_up_months:whole"),
+              "520524198001010013, other_province, 8, 12"),
     ],
     "absorption": [
         Field("employer", "text", ("用人单位", "Employer")),
         Field("workers", "rows", ("吸纳人员：身份证号, 稳定月数, 合同月数, 是否易地搬迁",
                                   "Workers: resident id, months stable, contract months, relocated"),
               ("resident_id:text", "months_stable:whole", "contract_months:whole",
-               "relocated:flag")),
+               "relocated:flag"), "520524198001010013, 9, 12, 否"),
     ],
     "social_insurance": [
         Field("months", "rows", ("缴费月份：月份, 实缴金额（元）", "Months: month, premiums paid (yuan)"),
-              ("month:text", "premiums_paid_fen:fen")),
+              ("month:text", "premiums_paid_fen:fen"), "2025-01, 450"),
         Field("graduate", "flag", ("高校毕业生", "Graduate")),
         Field("small_firm", "flag", ("小微企业", "Small firm")),
     ],
     "workshop": [
         Field("workshop_id", "text", ("扶贫车间", "Workshop")),
         Field("poor_laborers", "lines", ("吸纳贫困劳动力身份证号（每行一个）",
-                                         "Poor laborers' resident ids, one a line")),
+                                         "Poor laborers' resident ids, one a line"),
+              example="520524198001010013"),
         Field("contract_months", "whole", ("合同期限（月）", "Contract months")),
         Field("wage_at_least_minimum", "flag", ("工资不低于最低工资", "Wage at least the minimum")),
     ],
