@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from postledger.domain.actor import Actor, acting_as
+from postledger.domain.presets import CHANGLI_TRAINING_DAYS, ZHIJIN_CERTIFICATE
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
 from postledger.workflows.claims import ClaimsService
@@ -55,7 +56,10 @@ STOPS = [
 
 def load_demo(ledger: PostLedger) -> str:
     with acting_as(ADMIN):
-        ledger.set_policy(COUNTY, date(2023, 1, 1), {})
+        # The default policy (Huize's tables) with Zhijin's certificate and Changli's
+        # training-day tables, so that the demo shows every claim type (RULES.md §6).
+        ledger.set_policy(COUNTY, date(2023, 1, 1), {"subsidies": {
+            "certificate": ZHIJIN_CERTIFICATE, "training_days": CHANGLI_TRAINING_DAYS}})
     posts: list[UUID] = []
     with acting_as(COUNTY_STAFF):
         for township, villages in TOWNSHIPS.items():
@@ -101,16 +105,19 @@ def _claims(ledger: PostLedger) -> int:
           "contract_months": 24, "trained_on": "2025-04-01"}, "approved"),
         ("labour_export", {"kind": "organisation", "name": "城关村委会"},
          {"organiser": {"kind": "village_committee", "name": "城关村委会", "registered": True},
-          "workers": [{"resident_id": w, "destination": "other_province", "months_stable": 8,
-                       "follow_up_months": 12} for w in workers[:2]]}, "paid"),
+          "workers": [{"resident_id": w, "category": "lifted", "destination": "other_province",
+                       "months_stable": 8, "follow_up_months": 12} for w in workers[:2]]},
+         "paid"),
         ("absorption", firm, {"employer": firm["name"], "workers": [
-            {"resident_id": w, "months_stable": 9, "contract_months": 12, "relocated": False}
+            {"resident_id": w, "category": "not_lifted", "months_stable": 13,
+             "contract_months": 12, "relocated": False, "hired_on": "2024-05-01"}
             for w in workers[2:5]]}, "submitted"),
         ("social_insurance", {**person, "resident_id": _rid(date(1968, 8, 8), 3)},
          {"months": [{"month": f"2025-0{m}", "premiums_paid_fen": 45_000} for m in (1, 2, 3)],
           "graduate": False, "small_firm": False}, "paid"),
         ("workshop", firm, {"workshop_id": "城关扶贫车间", "poor_laborers": [
-            _rid(date(1970 + i, 9, 9), 20 + i) for i in range(8)],
+            {"resident_id": _rid(date(1970 + i, 9, 9), 20 + i), "category": "lifted"}
+            for i in range(8)],
                             "contract_months": 12, "wage_at_least_minimum": True}, "rejected"),
         ("training_days", {**person, "resident_id": _rid(date(1985, 1, 9), 4)},
          {"days": 5, "daily_cost_fen": 12_000, "outside_home_township": True, "passed": True},
@@ -187,5 +194,5 @@ def _walk(ledger: PostLedger, post_id: UUID, township: str, village: str, n: int
                 ledger.pay(p.id, date=signed_on.replace(day=20), month=label, amount_fen=None)
         if year == 2024:
             with acting_as(town):
-                ledger.annual_review(p.id, date=date(2025, 1, 25), year=2024, passed=True,
+                ledger.annual_review(p.id, date=date(2025, 1, 25), year=2025, passed=True,
                                      worker_signed=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from postledger.domain.placement import Placement
+from postledger.domain.placement_flow import allowed_steps
 from postledger.domain.post import Post
 from postledger.workflows.application import HistoryEntry
-from postledger.workflows.placement_flow import allowed_steps
 
 Day = date  # for fields declared after a field called ``date``
 
@@ -168,11 +168,6 @@ class AnnualReviewIn(Dated):
     worker_signed: bool
 
 
-class ExtensionIn(Dated):
-    basis: str
-    until: date
-
-
 class ExitIn(Dated):
     reason: str
     ground: int | None = None
@@ -207,6 +202,8 @@ class PlacementPublic(BaseModel):
     extensions: list[dict[str, Any]]
     exit: dict[str, Any] | None
     withdrawn_on: date | None
+    selection: dict[str, Any] | None = None
+    clawbacks: list[dict[str, Any]] = Field(default_factory=list)
     version: int
     allowed_steps: list[str]
 
@@ -221,7 +218,8 @@ class PlacementPublic(BaseModel):
             attendance=p.attendance, payments=p.payments, warnings=p.warnings,
             annual_reviews={str(y): r for y, r in p.annual_reviews.items()},
             extensions=p.extensions, exit=p.exit, withdrawn_on=p.withdrawn_on,
-            version=p.version, allowed_steps=allowed_steps(p.state),
+            selection=p.selection, clawbacks=p.clawbacks, version=p.version,
+            allowed_steps=allowed_steps(p.state),
         )
 
 
@@ -244,3 +242,34 @@ class PlacementSummary(BaseModel):
 
 # A history entry is served as the service's own dataclass (one definition of its fields).
 HistoryPublic = HistoryEntry
+
+
+# ---------------------------------------------------------------- v1.1 steps (issue 11)
+class ExtensionIn(Dated):
+    """R-EXIT-2, by the county employment service centre."""
+
+    basis: Literal["near_retirement", "disabled", "zero_employment_family"]
+    until: date
+    evidence: str = Field(min_length=1, max_length=2000)
+    hardship: bool
+    still_unemployed: bool
+    publicity_started_on: date
+    publicity_ended_on: date
+
+
+class SelectionIn(Dated):
+    """R-FLOW-4, by the township, between township review and publicity."""
+
+    method: Literal["written_exam", "interview", "skills_test", "democratic_appraisal"]
+    passed: bool
+    score: int | None = Field(default=None, ge=0, le=10_000)
+
+
+class PlacementClawbackIn(Dated):
+    """R-PAY-3, by the county: a paid month's subsidy recovered."""
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    amount_fen: int = Field(ge=1, le=100_000_000)
+    reason: str = Field(min_length=1, max_length=2000)
+    ground: str | None = Field(default=None, max_length=2000)
+    evidence: str | None = Field(default=None, max_length=2000)

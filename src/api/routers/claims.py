@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from postledger.api.deps import CurrentActor, Services, get_services
 from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
-from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
 
