@@ -123,7 +123,7 @@ def _claims(ledger: PostLedger) -> int:
          {"days": 5, "daily_cost_fen": 12_000, "outside_home_township": True, "passed": True},
          "paid"),
         ("startup", {**person, "resident_id": _rid(date(1983, 7, 7), 5)},
-         {"registered_on": "2024-03-01", "running": True}, "approved"),
+         {"registered_on": "2024-03-01", "running": True, "first_business": True}, "approved"),
     ]
     for claim_type, claimant, facts, stop in submissions:
         with acting_as(Actor("clerk", COUNTY, "县就业局 窗口")):

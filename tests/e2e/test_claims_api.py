@@ -136,7 +136,8 @@ def test_who_may_take_each_step(api: TestClient) -> None:
     assert api.post("/claims", json=_transport(), headers=REVIEWER).status_code == 403
     # an admin who submitted a claim may not review it
     own = api.post("/claims", json={**_transport(), "type": "startup",
-                                    "facts": {"registered_on": "2023-01-01", "running": True}},
+                                    "facts": {"registered_on": "2023-01-01", "running": True,
+                                              "first_business": True}},
                    headers=ADMIN).json()["id"]
     selfreview = api.post(f"/claims/{own}/review", json=review, headers=ADMIN)
     assert (selfreview.status_code, selfreview.json()["rule"]) == (403, "R-SUB-STARTUP")
@@ -175,7 +176,7 @@ def test_a_county_table_set_through_the_policy_endpoint(api: TestClient) -> None
 def test_list_claims_by_county_type_and_state(api: TestClient) -> None:
     first = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
     startup = {**_transport(), "type": "startup",
-               "facts": {"registered_on": "2023-01-01", "running": True}}
+               "facts": {"registered_on": "2023-01-01", "running": True, "first_business": True}}
     second = api.post("/claims", json=startup, headers=CLERK).json()["id"]
     api.post(f"/claims/{first}/review", json={"date": "2024-06-03", "approve": True},
              headers=REVIEWER)

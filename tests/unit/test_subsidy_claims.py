@@ -78,7 +78,7 @@ BASE_FACTS: dict[str, dict[str, Any]] = {
                  "wage_at_least_minimum": True},
     "training_days": {"days": 5, "daily_cost_fen": 12_000, "outside_home_township": True,
                       "passed": True},
-    "startup": {"registered_on": "2023-05-01", "running": True},
+    "startup": {"registered_on": "2023-05-01", "running": True, "first_business": True},
 }
 CLAIMANT_BY_TYPE = {t: (ORG if t in ("labour_export", "absorption", "workshop") else PERSON)
                     for t in BASE_FACTS}

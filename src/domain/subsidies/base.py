@@ -77,10 +77,13 @@ def _text(value: str) -> str:
 
 # Fact types: an ISO day (kept as text, read with ``date.fromisoformat``), a month, a resident
 # id (GB 11643-1999), a non-empty text, whole numbers and money.
-IsoDay = Annotated[StrictStr, AfterValidator(_day)]
-Month = Annotated[StrictStr, AfterValidator(_month)]
-ResidentIdText = Annotated[StrictStr, AfterValidator(_resident_id)]
-Text = Annotated[StrictStr, Field(max_length=MAX_TEXT), AfterValidator(_text)]
+IsoDay = Annotated[StrictStr, AfterValidator(_day), Field(json_schema_extra={"format": "date"})]
+Month = Annotated[StrictStr, AfterValidator(_month),
+                  Field(json_schema_extra={"format": "year-month", "pattern": _MONTH.pattern})]
+ResidentIdText = Annotated[StrictStr, AfterValidator(_resident_id),
+                           Field(json_schema_extra={"format": "resident-id"})]
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT, pattern=r"\S"),
+                 AfterValidator(_text)]
 Whole = Annotated[StrictInt, Field(ge=0, le=MAX_WHOLE)]
 Fen = Annotated[StrictInt, Field(ge=0, le=MAX_WHOLE)]
 PositiveFen = Annotated[StrictInt, Field(ge=1, le=MAX_WHOLE)]

@@ -42,7 +42,7 @@ class StartupTable(Table):
 class StartupFacts(Facts):
     registered_on: IsoDay
     running: Flag
-    first_business: Flag = True
+    first_business: Flag
     employment_difficult: Flag = False
 
 
