@@ -18,7 +18,7 @@ from eventsourcing.domain import event
 
 from postledger.domain.age import age_exit_day
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import add_years, parse_month
+from postledger.domain.dates import add_years
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.placement_flow import (
     STEP_NAMES,
@@ -46,6 +46,7 @@ from postledger.domain.placement_rules import (
 from postledger.domain.policy_terms import PlacementTerms
 from postledger.domain.post import Post, jurisdiction_path
 from postledger.domain.resident_id import ResidentId
+from postledger.domain.values import parse_month
 
 S = PlacementState
 Day = date  # for annotations inside methods whose parameter is called ``date``

@@ -26,8 +26,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -100,15 +100,18 @@ placements = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Idempotency keys (src/api/idempotency.py). ``scope`` is a digest of the actor, the route and
+# the key, and ``body_sha256`` a digest of the canonical body: no personal data beyond the
+# stored response. ``claimed_at`` is seconds since the epoch (in-flight release, 24 h expiry).
 idempotency_keys = Table(
-    "idempotency_keys",
+    "idempotency_keys_v2",
     metadata,
-    Column("scope", String(400), primary_key=True),
+    Column("scope", String(64), primary_key=True),
     Column("body_sha256", String(64), nullable=False),
     Column("status", Integer),
     Column("content_type", String(100)),
     Column("response", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_at", Float, nullable=False, index=True),
 )
 
 PROJECTION = "placements_and_posts_v2"
@@ -135,8 +138,8 @@ def open_engine(settings: Settings) -> Engine:
 
         return engine
     schema = settings.postgres_schema
-    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    options = settings.postgres_options() + (f" -csearch_path={schema}" if schema else "")
+    return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
 
 
 class LogFollower:

@@ -18,9 +18,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import EnvType
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import parse_month
 from postledger.domain.errors import InvalidInput, NotFound, PostLedgerError
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
 from postledger.domain.placement import Placement
@@ -28,7 +28,8 @@ from postledger.domain.policy import Policy, compose, policy_id, terms_as_of
 from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.post import Post
 from postledger.domain.presets import DEFAULT_TERMS
-from postledger.workflows.clock import business_today
+from postledger.domain.values import parse_month
+from postledger.workflows.clock import BusinessClock
 from postledger.workflows.permissions import authorize, authorize_read
 from postledger.workflows.settings import Settings
 
@@ -75,6 +76,19 @@ class HistoryEntry:
 
 class PostLedger(Application[UUID]):
     name = "postledger"
+
+    def __init__(self, env: EnvType | None = None, *, clock: BusinessClock | None = None) -> None:
+        self.clock = clock or BusinessClock()  # the one clock "today" is read from
+        super().__init__(env)
+
+    def not_after_today(self, day: date, field: str = "date") -> None:
+        """R-INPUT-2: no step is dated after today (Asia/Shanghai, from the injected clock)."""
+        today = self.clock.today()
+        if day > today:
+            raise InvalidInput(
+                f"{field}: {day} is after today ({today}, Asia/Shanghai); no step may be dated "
+                "in the future (R-INPUT-2)", rule="R-INPUT-2", fact=field,
+            )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -128,7 +142,7 @@ class PostLedger(Application[UUID]):
     # ------------------------------------------------------------------ posts
     def create_post(self, **fields: Any) -> Post:
         # A post has no business date of its own: the policy in force today decides (R-POST-2).
-        terms = self.terms(str(fields.get("county")), business_today())
+        terms = self.terms(str(fields.get("county")), self.clock.today())
         post = Post.create(**fields, standard_fen=terms.monthly_subsidy_fen,
                            minimum_wage_fen=terms.minimum_wage_fen)
         authorize("create_post", post.path)
@@ -144,6 +158,7 @@ class PostLedger(Application[UUID]):
         self, post_id: UUID, *, date: date, closes_on: date, conditions: str, duties: str,
         subsidy_fen: int | None = None,
     ) -> Post:
+        self.not_after_today(date)
         post = self._get(Post, post_id, "post")
         authorize("publish_notice", post.path)
         terms = self.terms(post.county, date)
@@ -162,6 +177,7 @@ class PostLedger(Application[UUID]):
 
     # ------------------------------------------------------------------ placements
     def apply(self, post_id: UUID, *, date: date, applicant: dict[str, Any]) -> Placement:
+        self.not_after_today(date)
         post = self._get(Post, post_id, "post")
         authorize("apply", post.path)
         terms = self.terms(post.county, date)
@@ -245,6 +261,7 @@ class PostLedger(Application[UUID]):
         )
 
     def approve(self, placement_id: UUID, *, date: date) -> Placement:
+        self.not_after_today(date)
         placement = self._get(Placement, placement_id, "placement")
         authorize("approve", placement.path)
         post = self._get(Post, placement.post_id, "post")
@@ -266,6 +283,7 @@ class PostLedger(Application[UUID]):
         )
 
     def onboard(self, placement_id: UUID, *, date: date, agreement_end: date | None) -> Placement:
+        self.not_after_today(date)
         placement = self._get(Placement, placement_id, "placement")
         authorize("onboard", placement.path)
         post = self._get(Post, placement.post_id, "post")
@@ -363,6 +381,7 @@ class PostLedger(Application[UUID]):
     def _step(
         self, placement_id: UUID, step: str, day: date, command: Callable[[Placement], Any]
     ) -> Placement:
+        self.not_after_today(day)
         placement = self._get(Placement, placement_id, "placement")
         authorize(step, placement.path)
         command(placement)
@@ -424,8 +443,8 @@ def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
     )
 
 
-def open_application(settings: Settings) -> PostLedger:
-    return PostLedger(env=settings.eventsourcing_env())
+def open_application(settings: Settings, clock: BusinessClock | None = None) -> PostLedger:
+    return PostLedger(env=settings.eventsourcing_env(), clock=clock)
 
 
 @contextmanager

@@ -4,6 +4,11 @@
 ``postgresql://USER[:PASSWORD]@HOST:PORT/DB`` (optionally ``?schema=NAME``).
 ``POSTLEDGER_MODE``: ``demo`` (default with SQLite; development tokens accepted) or
 ``production``.
+``POSTLEDGER_LOCK_TIMEOUT`` / ``POSTLEDGER_STATEMENT_TIMEOUT`` (seconds, default 10 and 30): on
+PostgreSQL every connection, of the event store and of the read models, gives up waiting for a
+lock or running a statement after these, so no request can hold the store forever.
+``POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS`` (default 60): an ``Idempotency-Key`` whose first
+request never finished is released after this long (API.md v1.1).
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from eventsourcing.postgres import PostgresFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
 
@@ -21,6 +29,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     mode: str = "demo"
     scheduler_daily_at: str | None = None  # "HH:MM" Asia/Shanghai; None: off
+    lock_timeout_seconds: int = 10
+    statement_timeout_seconds: int = 30
+    idempotency_inflight_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -31,7 +42,13 @@ class Settings:
         if mode not in ("demo", "production"):
             raise ValueError(f"POSTLEDGER_MODE must be demo or production, got {mode!r}")
         daily = env.get("POSTLEDGER_SCHEDULER_DAILY_AT") or None
-        return cls(database_url=url, mode=mode, scheduler_daily_at=daily)
+        return cls(
+            database_url=url, mode=mode, scheduler_daily_at=daily,
+            lock_timeout_seconds=int(env.get("POSTLEDGER_LOCK_TIMEOUT") or 10),
+            statement_timeout_seconds=int(env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30),
+            idempotency_inflight_seconds=float(
+                env.get("POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS") or 60),
+        )
 
     @property
     def store(self) -> str:
@@ -62,7 +79,7 @@ class Settings:
             }
         parts = urlsplit(self.database_url)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "postledger.workflows.settings:PostgresWithTimeouts",
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -70,11 +87,17 @@ class Settings:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": self.postgres_schema,
             # NOTES-eventsourcing.md: the default 0 waits forever for the table lock.
-            "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout_seconds),
+            "POSTLEDGER_STATEMENT_TIMEOUT": str(self.statement_timeout_seconds),
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "10",
         }
+
+    def postgres_options(self) -> str:
+        """libpq ``options`` that bound every statement and lock wait of a connection."""
+        return (f"-c statement_timeout={self.statement_timeout_seconds}s "
+                f"-c lock_timeout={self.lock_timeout_seconds}s")
 
     def readmodel_url(self) -> str:
         """SQLAlchemy URL of the read models (a file of its own beside the SQLite event store)."""
@@ -85,3 +108,15 @@ class Settings:
             return f"sqlite:///{read_path}"
         parts = urlsplit(self.database_url)
         return f"postgresql+psycopg://{parts.netloc}{parts.path}"
+
+
+class PostgresWithTimeouts(PostgresFactory):
+    """eventsourcing's PostgreSQL store whose connections carry a ``statement_timeout`` (the
+    library sets only ``lock_timeout``, and only around its inserts)."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        seconds = int(self.env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30)
+        kwargs = self.datastore.pool.kwargs
+        assert isinstance(kwargs, dict)
+        kwargs["options"] = f"-c statement_timeout={seconds}s"

@@ -16,7 +16,7 @@ from postledger.domain.actor import acting_as
 from postledger.domain.errors import StepNotAllowed
 from postledger.workflows.scheduler import Scheduler, SchedulerReport
 from postledger.workflows.settings import Settings
-from tests.scenario import ADMIN, SIGNED, County
+from tests.scenario import ADMIN, SCENARIO_TODAY, SIGNED, County
 
 
 def extend(services: Services, placement_id: Any, basis: str, until: date) -> None:
@@ -39,6 +39,7 @@ def exits(report: SchedulerReport) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture
 def county(services: Services) -> County:
+    services.ledger.clock = SCENARIO_TODAY  # the runs below are dated up to 2031
     return County(services.ledger, headcount=20)
 
 
@@ -180,11 +181,13 @@ def test_a_run_that_crashes_midway_is_finished_by_the_next(
 def test_two_runner_processes_at_once_end_each_placement_once(
     services: Services, county: County, settings: Settings
 ) -> None:
-    placements = [county.placement_in("active", n=n) for n in range(1, 9)]
+    # Born 1959-06-01: 66 on 2025-06-01, a date the command line's real clock has passed.
+    placements = [county.placement_in("active", n=n, birth=date(1959, 6, 1))
+                  for n in range(1, 9)]
     env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url}
     command = [sys.executable, "-c",
                "import sys, json; from postledger.api.cli import main; "
-               "sys.exit(main(['scheduler', 'run', '--as-of', '2027-02-01']))"]
+               "sys.exit(main(['scheduler', 'run', '--as-of', '2025-07-01']))"]
     runners = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [r.communicate(timeout=120) for r in runners]
@@ -195,7 +198,7 @@ def test_two_runner_processes_at_once_end_each_placement_once(
     for p in placements:
         assert county.get(p.id).state.value == "exited"
         assert county.event_types(p.id).count("EndedAutomatically") == 1
-    assert json.dumps(run(services, date(2027, 2, 1)).exited) == "[]"
+    assert json.dumps(run(services, date(2025, 7, 1)).exited) == "[]"
 
 
 def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
@@ -204,7 +207,7 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
     import threading
     from datetime import datetime, timedelta
 
-    from postledger.workflows.clock import BUSINESS_TZ
+    from postledger.workflows.clock import BUSINESS_TZ, BusinessClock
     from postledger.workflows.scheduler import DailyScheduler
 
     p = county.placement_in("active")
@@ -221,7 +224,8 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
         return report
 
     scheduler.run = run_and_note  # type: ignore[method-assign]
-    daily = DailyScheduler(scheduler, "02:30", clock=lambda: now[0], poll_seconds=0.01)
+    services.ledger.clock = BusinessClock(lambda: now[0])  # the one clock: runs and "today"
+    daily = DailyScheduler(scheduler, "02:30", poll_seconds=0.01)
     daily.start()
     try:
         assert not done.wait(0.2)  # 01:00: not yet

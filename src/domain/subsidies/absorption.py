@@ -11,7 +11,6 @@ credit code and each worker's ``hired_on`` (``intake_identified``).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import Field
@@ -23,10 +22,10 @@ from postledger.domain.subsidies.base import (
     ClaimType,
     Computed,
     Context,
+    Day,
     Facts,
     Fen,
     Flag,
-    IsoDay,
     Months,
     Refuse,
     ResidentIdText,
@@ -68,7 +67,7 @@ class AbsorbedWorker(Facts):
     months_stable: Months
     contract_months: Months
     relocated: Flag
-    hired_on: IsoDay | None = None
+    hired_on: Day | None = None
 
 
 class AbsorptionFacts(Facts):
@@ -100,7 +99,7 @@ def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Compu
                   f"got {w.contract_months}")
         at.unless(w.hired_on is not None or not table.intake_identified, "hired_on",
                   "is required: the county counts each employer's intake by the year of hire")
-        hired = date.fromisoformat(w.hired_on) if w.hired_on else None
+        hired = w.hired_on
         if hired is not None:
             reached = add_months(hired, w.months_stable)
             at.unless(reached <= ctx.on, "hired_on",
@@ -132,7 +131,7 @@ def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Compu
         ))
     limits += [CountLimit(key=f"absorption/{rid}", what=f"absorption subsidy for {rid} (one-off)",
                           fact=f"facts.workers[{i}].resident_id") for i, rid in enumerate(ids)]
-    understood: dict[str, Any] = f.model_dump(exclude_none=True)
+    understood: dict[str, Any] = f.model_dump(mode="json", exclude_none=True)
     for worker in understood["workers"]:
         worker["intake_year"] = intake_year[worker["resident_id"]]
     return Computed(

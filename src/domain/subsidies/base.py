@@ -9,86 +9,40 @@ conditions that depend on the county's table and on other facts with ``Refuse.un
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
     ValidationError,
 )
 
+from postledger.domain import values
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import place_name_problem
-from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidies.limits import Limit
 
-# Bounds on what a claim may state, so that every accepted claim can be computed, stored and
-# listed: 10 billion yuan in fen, a name of 200 characters, dates of working lives.
-MAX_WHOLE = 10**12
-MAX_TEXT = 200
-FIRST_YEAR, LAST_YEAR = 1900, 2200
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# Claim dates lie in the years the value types accept (src/domain/values.py).
+FIRST_YEAR, LAST_YEAR = values.FIRST_YEAR, values.LAST_YEAR
 
 Category = Literal["lifted", "not_lifted", "edge"]  # R-ELIG-3
 REGISTERED_POOR: tuple[Category, ...] = ("lifted", "not_lifted")  # 建档立卡 (§6, assumed)
 Destination = Literal["other_province", "other_county", "in_county"]
 
-
-def _day(value: str) -> str:
-    if not _ISO_DAY.fullmatch(value):
-        raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}") from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {value!r}")
-    return value
-
-
-def _month(value: str) -> str:
-    if not _MONTH.fullmatch(value):
-        raise ValueError(f"must be a month YYYY-MM, got {value!r}")
-    return value
-
-
-def _resident_id(value: str) -> str:
-    try:
-        return ResidentId.parse(value).value
-    except InvalidInput as exc:  # R-ELIG-2, reported under the claim type's rule
-        raise ValueError(exc.detail) from None
-
-
-def _text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must be a non-empty text")
-    return value.strip()
-
-
-# Fact types: an ISO day (kept as text, read with ``date.fromisoformat``), a month, a resident
-# id (GB 11643-1999), a non-empty text, whole numbers and money.
-IsoDay = Annotated[StrictStr, AfterValidator(_day), Field(json_schema_extra={"format": "date"})]
-Month = Annotated[StrictStr, AfterValidator(_month),
-                  Field(json_schema_extra={"format": "year-month", "pattern": _MONTH.pattern})]
-ResidentIdText = Annotated[StrictStr, AfterValidator(_resident_id),
-                           Field(json_schema_extra={"format": "resident-id"})]
-Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT, pattern=r"\S"),
-                 AfterValidator(_text)]
-Whole = Annotated[StrictInt, Field(ge=0, le=MAX_WHOLE)]
-Fen = Annotated[StrictInt, Field(ge=0, le=MAX_WHOLE)]
-PositiveFen = Annotated[StrictInt, Field(ge=1, le=MAX_WHOLE)]
-Months = Annotated[StrictInt, Field(ge=0, le=1200)]
-Flag = StrictBool
+# Fact types are the service's one reading of each kind of value (src/domain/values.py).
+Day = values.BusinessDate
+Month = values.Month
+ResidentIdText = values.ResidentIdText
+Text = values.Label
+Fen = values.Money
+PositiveFen = Annotated[values.Money, Field(ge=1)]
+Months = values.Count
+Count = values.Count
+Flag = values.Flag
 
 
 class Facts(BaseModel):
@@ -127,7 +81,9 @@ def read_model(model: type[F], raw: Any, *, rule: str | None, prefix: str) -> F:
         message = str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "missing":
             message = "is required"
-        raise refused(rule, fact, message) from None
+        # R-INPUT-1 (a digit of another script) is named as such, whatever the claim type.
+        decided = (first.get("ctx") or {}).get("rule")
+        raise refused(decided if decided == "R-INPUT-1" else rule, fact, message) from None
 
 
 def refused(rule: str | None, fact: str, message: str) -> InvalidInput:
@@ -154,13 +110,13 @@ class ClaimantIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["person", "organisation"] | None = None
-    name: Text
+    name: values.Name
     resident_id: ResidentIdText | None = None
     category: Category | None = None
-    household_id: Text | None = None
-    township: Text | None = None
-    village: Text | None = None
-    credit_code: Text | None = None
+    household_id: values.Label | None = None
+    township: values.Label | None = None
+    village: values.Label | None = None
+    credit_code: values.Label | None = None
 
 
 @dataclass(frozen=True)

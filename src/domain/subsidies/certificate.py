@@ -58,7 +58,7 @@ def calculate(f: CertificateFacts, table: CertificateTable, ctx: Context) -> Com
     group = table.limit_groups.get(f.certificate, f.certificate)
     return Computed(
         amount_fen=amount,
-        facts=f.model_dump(),
+        facts=f.model_dump(mode="json"),
         breakdown=[{"item": f"{f.certificate} certificate", "amount_fen": amount}],
         limits=[CountLimit(key=f"certificate/{rid}/{group}",
                            what=f"{group} certificate subsidy of {rid}", fact="facts.certificate")],

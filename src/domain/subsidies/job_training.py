@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from postledger.domain.dates import add_months
@@ -16,9 +14,9 @@ from postledger.domain.subsidies.base import (
     ClaimType,
     Computed,
     Context,
+    Day,
     Facts,
     Fen,
-    IsoDay,
     Months,
     Refuse,
     Table,
@@ -40,9 +38,9 @@ class JobTrainingTable(Table):
 
 class JobTrainingFacts(Facts):
     certificate_level: Text
-    contract_signed_on: IsoDay
+    contract_signed_on: Day
     contract_months: Months
-    trained_on: IsoDay
+    trained_on: Day
 
 
 def calculate(f: JobTrainingFacts, table: JobTrainingTable, ctx: Context) -> Computed:
@@ -52,7 +50,7 @@ def calculate(f: JobTrainingFacts, table: JobTrainingTable, ctx: Context) -> Com
     level = f.certificate_level
     refuse.unless(level in table.amounts_fen, "certificate_level",
                   f"must be one of {', '.join(table.amounts_fen)}, got {level!r}")
-    signed, trained = date.fromisoformat(f.contract_signed_on), date.fromisoformat(f.trained_on)
+    signed, trained = f.contract_signed_on, f.trained_on
     refuse.unless(
         f.contract_months >= table.contract_months_min, "contract_months",
         f"a contract of at least {table.contract_months_min} months is required, "
@@ -68,7 +66,7 @@ def calculate(f: JobTrainingFacts, table: JobTrainingTable, ctx: Context) -> Com
     amount = table.amounts_fen[level]
     return Computed(
         amount_fen=amount,
-        facts=f.model_dump(),
+        facts=f.model_dump(mode="json"),
         breakdown=[{"item": f"{level} certificate", "amount_fen": amount}],
         # Once per certificate level, and once per contract whatever the level: the same
         # training is not paid again under another certificate, nor under another contract date.

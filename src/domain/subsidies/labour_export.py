@@ -115,7 +115,7 @@ def calculate(f: LabourExportFacts, table: LabourExportTable, ctx: Context) -> C
         lines.append({"item": f"{w.resident_id} to {w.destination}", "amount_fen": amount})
     return Computed(
         amount_fen=sum(int(str(line["amount_fen"])) for line in lines),
-        facts=f.model_dump(exclude_none=True),
+        facts=f.model_dump(mode="json", exclude_none=True),
         breakdown=lines,
         limits=[CountLimit(key=f"labour_export/{rid}", what=f"labour_export subsidy for {rid} "
                            "(one-off)", fact=f"facts.workers[{i}].resident_id")

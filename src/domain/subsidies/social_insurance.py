@@ -26,9 +26,9 @@ from postledger.domain.subsidies.base import (
     ClaimType,
     Computed,
     Context,
+    Day,
     Facts,
     Flag,
-    IsoDay,
     Month,
     Months,
     PositiveFen,
@@ -78,7 +78,7 @@ class SocialInsuranceFacts(Facts):
     small_firm: Flag
     insured_resident_id: ResidentIdText | None = None
     insured_category: Category | None = None
-    hired_on: IsoDay | None = None
+    hired_on: Day | None = None
     contract_months: Months | None = None
 
 
@@ -117,7 +117,7 @@ def calculate(f: SocialInsuranceFacts, table: SocialInsuranceTable, ctx: Context
                       // share.share_denominator})
     if isinstance(share, SmallFirmGraduate):
         assert f.hired_on is not None
-        first = month_of(date.fromisoformat(f.hired_on))
+        first = month_of(f.hired_on)
         last = month_of(add_months(date.fromisoformat(first + "-01"), share.months - 1))
         for i, m in enumerate(f.months):
             Refuse(RULE, f"facts.months[{i}].").unless(
@@ -129,7 +129,7 @@ def calculate(f: SocialInsuranceFacts, table: SocialInsuranceTable, ctx: Context
     lines.sort(key=lambda line: month_index(str(line["month"])))
     return Computed(
         amount_fen=sum(int(str(line["amount_fen"])) for line in lines),
-        facts={**f.model_dump(exclude_none=True),
+        facts={**f.model_dump(mode="json", exclude_none=True),
                "months": [{"month": x["month"], "premiums_paid_fen": x["premiums_paid_fen"]}
                           for x in lines],
                "insured_resident_id": insured.value},

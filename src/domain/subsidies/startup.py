@@ -8,8 +8,6 @@ person's resident id, so the same founder cannot claim again under another busin
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from postledger.domain.dates import add_months
@@ -19,10 +17,10 @@ from postledger.domain.subsidies.base import (
     ClaimType,
     Computed,
     Context,
+    Day,
     Facts,
     Fen,
     Flag,
-    IsoDay,
     Months,
     Refuse,
     Table,
@@ -40,7 +38,7 @@ class StartupTable(Table):
 
 
 class StartupFacts(Facts):
-    registered_on: IsoDay
+    registered_on: Day
     running: Flag
     first_business: Flag
     employment_difficult: Flag = False
@@ -58,14 +56,14 @@ def calculate(f: StartupFacts, table: StartupTable, ctx: Context) -> Computed:
     refuse.unless(f.first_business, "first_business",
                   "the subsidy is for a first business or self-employment (首次创办)")
     refuse.unless(f.running, "running", "the business must still be running")
-    registered = date.fromisoformat(f.registered_on)
+    registered = f.registered_on
     reached = add_months(registered, table.running_months_min)
     refuse.unless(reached <= ctx.on, "registered_on",
                   f"registered on {registered}: running {table.running_months_min} months is "
                   f"reached on {reached}, after the claim date {ctx.on}")
     return Computed(
         amount_fen=table.amount_fen,
-        facts=f.model_dump(),
+        facts=f.model_dump(mode="json"),
         breakdown=[{"item": "start-up subsidy", "amount_fen": table.amount_fen}],
         limits=[CountLimit(key=f"startup/{founder}", what=f"start-up subsidy of {founder}",
                            fact="claimant.resident_id")],

@@ -8,7 +8,7 @@ course is called; a county may require it (``period_required``).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pydantic import Field
 
@@ -17,10 +17,10 @@ from postledger.domain.subsidies.base import (
     ClaimType,
     Computed,
     Context,
+    Day,
     Facts,
     Fen,
     Flag,
-    IsoDay,
     Refuse,
     Table,
     Text,
@@ -46,7 +46,7 @@ class TrainingDaysFacts(Facts):
     outside_home_township: Flag
     passed: Flag
     course: Text | None = None
-    trained_from: IsoDay | None = None
+    trained_from: Day | None = None
 
 
 def calculate(f: TrainingDaysFacts, table: TrainingDaysTable, ctx: Context) -> Computed:
@@ -60,9 +60,9 @@ def calculate(f: TrainingDaysFacts, table: TrainingDaysTable, ctx: Context) -> C
     limits: list[Limit] = [CountLimit(
         key=f"training_days/{rid}/{course}", fact="facts.course",
         what=f"training board and travel of {rid} for course {course}")]
-    understood = {**f.model_dump(exclude_none=True), "course": course}
+    understood = {**f.model_dump(mode="json", exclude_none=True), "course": course}
     if f.trained_from is not None:
-        first = date.fromisoformat(f.trained_from)
+        first = f.trained_from
         last = first + timedelta(days=f.days - 1)
         refuse.unless(last <= ctx.on, "trained_from",
                       f"{f.days} days from {first} end on {last}, after the claim date {ctx.on}")

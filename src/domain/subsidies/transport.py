@@ -68,7 +68,7 @@ def calculate(f: TransportFacts, table: TransportTable, ctx: Context) -> Compute
     amount = min(f.ticket_price_fen, int(cap))
     return Computed(
         amount_fen=amount,
-        facts=f.model_dump(),
+        facts=f.model_dump(mode="json"),
         breakdown=[{"item": f"ticket to {f.destination}", "ticket_price_fen": f.ticket_price_fen,
                     "cap_fen": cap, "amount_fen": amount}],
         limits=[CountLimit(

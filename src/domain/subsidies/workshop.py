@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Discriminator, Field, StrictInt, Tag
+from pydantic import Discriminator, Field, Tag
 
 from postledger.domain.subsidies.base import (
     REGISTERED_POOR,
@@ -20,6 +20,7 @@ from postledger.domain.subsidies.base import (
     ClaimType,
     Computed,
     Context,
+    Count,
     Facts,
     Fen,
     Flag,
@@ -55,7 +56,7 @@ class WorkshopFacts(Facts):
     workshop_id: Text
     poor_laborers: Annotated[
         Annotated[list[WorkshopLaborer], Tag(f"{UNION_TAG}list")]
-        | Annotated[StrictInt, Field(ge=0, le=10_000), Tag(f"{UNION_TAG}count")],
+        | Annotated[Count, Tag(f"{UNION_TAG}count")],
         Discriminator(lambda v: f"{UNION_TAG}count" if isinstance(v, int) else f"{UNION_TAG}list"),
     ]
     contract_months: Months
@@ -95,7 +96,7 @@ def calculate(f: WorkshopFacts, table: WorkshopTable, ctx: Context) -> Computed:
                for i, w in enumerate(named or [])]
     return Computed(
         amount_fen=per * laborers,
-        facts={**f.model_dump(), "workshop_id": workshop_id},
+        facts={**f.model_dump(mode="json"), "workshop_id": workshop_id},
         breakdown=[{"item": f"{laborers} poor laborers × {per}", "amount_fen": per * laborers}],
         limits=limits,
     )
