@@ -12,7 +12,9 @@ from pydantic import BaseModel, Field
 from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Services, get_services, taking
 from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
+from postledger.domain.subsidies.base import ClaimantIn
 from postledger.domain.subsidies.claim import SubsidyClaim
+from postledger.domain.subsidies.registry import CLAIM_TYPES
 from postledger.domain.values import BusinessDate, Code, FreeText, Money, PlaceSegment
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
@@ -49,12 +51,39 @@ ClaimsRead = Annotated[ClaimsReadModel, Depends(get_claims_read_model)]
 
 
 # ---------------------------------------------------------------- shapes
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON Schema with its ``$defs`` written in place, to nest it in OpenAPI."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[str(node["$ref"]).rsplit("/", 1)[-1]])
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    walked: dict[str, Any] = walk(schema)
+    return walked
+
+
+# Each claim type's facts, typed (src/domain/subsidies/<type>.py), so that clients see what a
+# type needs; the domain reads them and names the type's rule and the fact at fault (422).
+FACTS_BY_TYPE = {"oneOf": [
+    {**_inlined(kind.facts), "title": f"{name}: {kind.title_en} ({kind.title_zh}), {kind.rule}"}
+    for name, kind in CLAIM_TYPES.items()
+]}
+
+
 class ClaimCreate(Strict):
-    type: Code
+    type: Annotated[Code, Field(json_schema_extra={"enum": list(CLAIM_TYPES)})]
     county: PlaceSegment
     date: BusinessDate
-    claimant: dict[str, Any]
-    facts: dict[str, Any] = Field(default_factory=dict)
+    claimant: Annotated[dict[str, Any], Field(json_schema_extra=_inlined(ClaimantIn))]
+    facts: Annotated[dict[str, Any], Field(json_schema_extra=FACTS_BY_TYPE)] = Field(
+        default_factory=dict)
 
 
 class ClawbackIn(Dated):

@@ -14,24 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from postledger.domain import values
 from postledger.domain.errors import InvalidInput
+from postledger.domain.labels import alias_of
 from postledger.domain.post import place_name_problem
 from postledger.domain.subsidies.limits import Limit
 
 # Claim dates lie in the years the value types accept (src/domain/values.py).
 FIRST_YEAR, LAST_YEAR = values.FIRST_YEAR, values.LAST_YEAR
 
-Category = Literal["lifted", "not_lifted", "edge"]  # R-ELIG-3
+# Enumerations accept their Chinese labels (src/domain/labels.py): 已脱贫, 省外 …
+Category = Annotated[Literal["lifted", "not_lifted", "edge"],  # R-ELIG-3
+                     BeforeValidator(alias_of("category"))]
 REGISTERED_POOR: tuple[Category, ...] = ("lifted", "not_lifted")  # 建档立卡 (§6, assumed)
-Destination = Literal["other_province", "other_county", "in_county"]
+Destination = Annotated[Literal["other_province", "other_county", "in_county"],
+                        BeforeValidator(alias_of("destination"))]
 
 # Fact types are the service's one reading of each kind of value (src/domain/values.py).
 Day = values.BusinessDate

@@ -11,10 +11,11 @@ county), a registered agency, village committee or rural broker.
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
+from postledger.domain.labels import alias_of
 from postledger.domain.subsidies.base import (
     REGISTERED_POOR,
     Category,
@@ -37,7 +38,8 @@ from postledger.domain.subsidies.limits import CountLimit
 from postledger.domain.subsidies.transport import DestinationCaps
 
 RULE = "R-SUB-EXPORT"
-OrganiserKind = Literal["agency", "village_committee", "broker"]
+OrganiserKind = Annotated[Literal["agency", "village_committee", "broker"],
+                          BeforeValidator(alias_of("organiser_kind"))]
 
 
 class LabourExportTable(Table):
