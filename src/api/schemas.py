@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from postledger.domain.labels import alias_of
+from postledger.domain.labels import alias_of, labelled
 from postledger.domain.placement import Placement
 from postledger.domain.placement_flow import allowed_steps
 from postledger.domain.policy_terms import PlacementTerms, PolicyTerms
@@ -116,6 +116,7 @@ class PostPublic(BaseModel):
     monthly_subsidy_fen: int | None
     full_time: bool
     cadre: bool = False
+    kind_label: dict[str, Any] | None = None
     notices: list[dict[str, Any]]
     version: int
 
@@ -126,7 +127,7 @@ class PostPublic(BaseModel):
             department=post.department, kind=post.kind, title=post.title,
             headcount=post.headcount, occupied=len(post.occupants),
             monthly_subsidy_fen=post.monthly_subsidy_fen, full_time=post.full_time,
-            cadre=post.cadre,
+            cadre=post.cadre, kind_label=labelled("post_kind", post.kind),
             notices=post.notices, version=post.version,
         )
 
@@ -246,6 +247,8 @@ class PlacementPublic(BaseModel):
     withdrawn_on: date | None
     selection: dict[str, Any] | None = None
     clawbacks: list[dict[str, Any]] = Field(default_factory=list)
+    labels: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="each enumerated value with its Chinese label")
     version: int
     allowed_steps: list[str]
 
@@ -261,6 +264,8 @@ class PlacementPublic(BaseModel):
             annual_reviews={str(y): r for y, r in p.annual_reviews.items()},
             extensions=p.extensions, exit=p.exit, withdrawn_on=p.withdrawn_on,
             selection=p.selection, clawbacks=p.clawbacks, version=p.version,
+            labels={"gender": labelled("gender", str(p.applicant["gender"])),
+                    "category": labelled("category", p.category)},
             allowed_steps=allowed_steps(p.state),
         )
 

@@ -9,7 +9,6 @@ today's flow table what a past event meant.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -18,7 +17,6 @@ from eventsourcing.domain import event
 
 from postledger.domain.age import age_exit_day
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import add_years
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.placement_flow import (
     STEP_NAMES,
@@ -30,18 +28,18 @@ from postledger.domain.placement_flow import (
 )
 from postledger.domain.placement_rules import (
     AUTOMATIC_EXIT_REASONS,
-    DISMISSAL_GROUNDS,
-    EXIT_REASONS,
     SELECTION_METHODS,
+    agreement_end_within_term,
     check_age,
+    check_approval,
+    check_attendance,
+    check_exit,
     check_extension,
-    check_review_year,
+    check_review,
     household_key,
-    month_due,
-    overdue_review,
+    payable,
     refuse_months_after_end,
     validated_applicant,
-    validated_signatures,
 )
 from postledger.domain.policy_terms import PlacementTerms
 from postledger.domain.post import Post, jurisdiction_path
@@ -327,23 +325,8 @@ class Placement(LedgerAggregate):
     def approve(self, *, date: date, post: Post, terms: PlacementTerms) -> None:
         self._require("approve", date)
         assert self.publicity is not None
-        # R-PUB-1: the publicity period must have run its full length.
-        if date < self.publicity["ends_on"]:
-            raise StepNotAllowed(
-                f"publicity runs until {self.publicity['ends_on']}; approval on {date} is too early",
-                rule="R-PUB-1",
-                state=self.state.value,
-            )
-        # R-POST-3: the post's recruitment notice must have run at least notice_days.
-        ran = post.notice_days_run_by(date)
-        if ran is None or ran < terms.notice_days:
-            said = "no recruitment notice was published" if ran is None else f"it ran {ran} days"
-            raise StepNotAllowed(
-                f"post {post.title}: the recruitment notice must run at least "
-                f"{terms.notice_days} days before approval; {said}",
-                rule="R-POST-3",
-                state=self.state.value,
-            )
+        check_approval(on=date, publicity_ends_on=self.publicity["ends_on"], post=post,
+                       notice_days=terms.notice_days, state=self.state.value)
         self._approved(date=date)
 
     @event("Approved", topic="postledger:placement:approved")
@@ -367,16 +350,7 @@ class Placement(LedgerAggregate):
 
     def onboard(self, *, date: date, agreement_end: date | None, terms: PlacementTerms) -> None:
         self._require("onboard", date)
-        longest = add_years(date, terms.term_years)
-        end = agreement_end or longest
-        if end <= date:
-            raise InvalidInput(f"agreement end {end} must be after {date}", rule="R-EXIT-1")
-        if end > longest:
-            raise InvalidInput(
-                f"a placement lasts at most {terms.term_years} years: the agreement may end "
-                f"on {longest} at the latest, not {end}",
-                rule="R-EXIT-1",
-            )
+        end = agreement_end_within_term(date, agreement_end, terms.term_years)
         check_age(self.resident_id, date, terms, "onboarding")
         self._onboarded(date=date, agreement_end=end)
 
@@ -398,30 +372,12 @@ class Placement(LedgerAggregate):
         ends: tuple[date, str] | None = None,
     ) -> None:
         self._require("record_attendance", date)
-        first = parse_month(month)
-        refuse_months_after_end(month, first, ends)
         assert self.onboarded_on is not None
-        if first < self.onboarded_on.replace(day=1):
-            raise InvalidInput(
-                f"attendance for {month} is before onboarding on {self.onboarded_on}",
-                rule="R-PAY-2",
-            )
-        if first > date.replace(day=1):
-            raise InvalidInput(
-                f"attendance for {month} cannot be signed on {date}, before the month",
-                rule="R-ATT-1",
-            )
-        days_in_month = calendar.monthrange(first.year, first.month)[1]
-        if not 0 <= days_worked <= days_in_month:
-            raise InvalidInput(
-                f"days_worked must be 0 to {days_in_month} for {month}", rule="R-ATT-1"
-            )
-        signed = validated_signatures(signatures)
+        refuse_months_after_end(month, parse_month(month), ends)
+        signed = check_attendance(month=month, on=date, days_worked=days_worked,
+                                  signatures=signatures, onboarded_on=self.onboarded_on)
         if month in self.attendance:
-            raise StepNotAllowed(
-                f"attendance for {month} is already recorded", rule="R-ATT-1",
-                state=self.state.value,
-            )
+            raise self._refusal(f"attendance for {month} is already recorded", "R-ATT-1")
         self._attendance_recorded(
             date=date, month=month, days_worked=days_worked, signatures=signed
         )
@@ -461,25 +417,12 @@ class Placement(LedgerAggregate):
         if month in self.payments:
             raise self._refusal(f"{month} was already paid on {self.payments[month]['date']}",
                                 "R-PAY-2")
-        days_worked = int(self.attendance[month]["days_worked"])
-        if days_worked == 0:
-            raise self._refusal(f"the attendance of {month} shows 0 days worked: the month is "
-                                "not paid", "R-PAY-2")
         assert self.onboarded_on is not None
-        missing = overdue_review(self.onboarded_on, set(self.annual_reviews), first,
-                                 terms.review_grace_days)
-        if missing is not None:
-            raise self._refusal(
-                f"the annual review due on {missing} (year {missing.year}) is not recorded and "
-                f"{month} starts more than {terms.review_grace_days} days after it", "R-REV-1")
-        due = month_due(first, days_worked, standard_fen, terms.pay_pro_rata)
-        amount = due if amount_fen is None else amount_fen
-        if amount <= 0 or amount > due:
-            raise InvalidInput(
-                f"the subsidy for {month} must be between 1 and {due} fen "
-                f"({days_worked} days worked), got {amount}",
-                rule="R-PAY-1",
-            )
+        amount = payable(month=month, first=first, amount_fen=amount_fen,
+                         days_worked=int(self.attendance[month]["days_worked"]),
+                         standard_fen=standard_fen, terms=terms,
+                         onboarded_on=self.onboarded_on, reviewed=set(self.annual_reviews),
+                         state=self.state.value)
         self._paid(date=date, month=month, amount_fen=amount)
         return amount
 
@@ -537,16 +480,9 @@ class Placement(LedgerAggregate):
         trigger = "pass_review" if passed else "fail_review"
         self._require(trigger, date)
         assert self.onboarded_on is not None
-        if not worker_signed:
-            raise InvalidInput(
-                "the annual review result is signed by the person reviewed", rule="R-REV-1"
-            )
-        check_review_year(self.onboarded_on, year, date)
+        check_review(self.onboarded_on, year, date, worker_signed)
         if year in self.annual_reviews:
-            raise StepNotAllowed(
-                f"the {year} annual review is already recorded", rule="R-REV-1",
-                state=self.state.value,
-            )
+            raise self._refusal(f"the {year} annual review is already recorded", "R-REV-1")
         self._annually_reviewed(date=date, year=year, passed=passed, worker_signed=worker_signed)
 
     @event("AnnuallyReviewed", topic="postledger:placement:annually_reviewed")
@@ -602,25 +538,7 @@ class Placement(LedgerAggregate):
     # ------------------------------------------------------------------ exit
     def leave(self, *, date: date, reason: str, ground: int | None) -> None:
         self._require("exit", date)
-        if reason not in EXIT_REASONS:
-            raise InvalidInput(
-                f"reason must be one of {', '.join(EXIT_REASONS)}, got {reason!r}",
-                rule="R-EXIT-3",
-            )
-        if reason == "dismissed":
-            if ground not in DISMISSAL_GROUNDS:
-                raise InvalidInput(
-                    "a dismissal names its ground, 1 to 5 (R-EXIT-3)", rule="R-EXIT-3"
-                )
-            # Ground 4 is "not correcting after being told": the telling is a recorded warning.
-            if ground == 4 and not self.warnings:
-                raise StepNotAllowed(
-                    "dismissal on ground 4 needs an earlier recorded warning",
-                    rule="R-EXIT-3",
-                    state=self.state.value,
-                )
-        elif ground is not None and ground not in DISMISSAL_GROUNDS:
-            raise InvalidInput("ground must be 1 to 5", rule="R-EXIT-3")
+        check_exit(reason, ground, warned=bool(self.warnings), state=self.state.value)
         self._exited(date=date, reason=reason, ground=ground)
 
     @event("Exited", topic="postledger:placement:exited")

@@ -12,7 +12,9 @@ from postledger.domain.dates import add_years
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.placement_flow import PlacementState
 from postledger.domain.policy_terms import PlacementTerms
+from postledger.domain.post import Post
 from postledger.domain.resident_id import ResidentId
+from postledger.domain.values import parse_month
 
 CATEGORIES = ("lifted", "not_lifted", "edge")  # R-ELIG-3
 GENDERS = ("male", "female")
@@ -125,6 +127,45 @@ def working_days(first: date) -> int:
     return sum(1 for d in range(days) if (first + timedelta(days=d)).weekday() < 5)
 
 
+def check_approval(*, on: date, publicity_ends_on: date, post: Post, notice_days: int,
+                   state: str) -> None:
+    """R-PUB-1: the publicity ran its full length; R-POST-3: the post's recruitment notice ran
+    at least ``notice_days``."""
+    if on < publicity_ends_on:
+        raise StepNotAllowed(
+            f"publicity runs until {publicity_ends_on}; approval on {on} is too early",
+            rule="R-PUB-1", state=state)
+    ran = post.notice_days_run_by(on)
+    if ran is None or ran < notice_days:
+        said = "no recruitment notice was published" if ran is None else f"it ran {ran} days"
+        raise StepNotAllowed(
+            f"post {post.title}: the recruitment notice must run at least {notice_days} days "
+            f"before approval; {said}", rule="R-POST-3", state=state)
+
+
+def payable(*, month: str, first: date, amount_fen: int | None, days_worked: int,
+            standard_fen: int, terms: PlacementTerms, onboarded_on: date, reviewed: set[int],
+            state: str) -> int:
+    """R-PAY-1/2, R-REV-1: what a month with signed attendance may be paid, or the refusal:
+    nothing for 0 days worked, nothing while an anniversary's review is overdue, never above
+    what the month earns."""
+    if days_worked == 0:
+        raise StepNotAllowed(f"the attendance of {month} shows 0 days worked: the month is "
+                             "not paid", rule="R-PAY-2", state=state)
+    missing = overdue_review(onboarded_on, reviewed, first, terms.review_grace_days)
+    if missing is not None:
+        raise StepNotAllowed(
+            f"the annual review due on {missing} (year {missing.year}) is not recorded and "
+            f"{month} starts more than {terms.review_grace_days} days after it",
+            rule="R-REV-1", state=state)
+    due = month_due(first, days_worked, standard_fen, terms.pay_pro_rata)
+    amount = due if amount_fen is None else amount_fen
+    if amount <= 0 or amount > due:
+        raise InvalidInput(f"the subsidy for {month} must be between 1 and {due} fen "
+                           f"({days_worked} days worked), got {amount}", rule="R-PAY-1")
+    return amount
+
+
 def month_due(first: date, days_worked: int, standard_fen: int, pro_rata: bool) -> int:
     """R-PAY-2: what a month with ``days_worked`` earns: nothing for 0 days; the full standard,
     or (county option) the standard by days worked over working days, never above it."""
@@ -147,10 +188,64 @@ def overdue_review(onboarded_on: date, reviewed_years: set[int], first: date,
     return None
 
 
-def check_review_year(onboarded_on: date, year: int, on: date) -> None:
-    """R-REV-1: ``year`` is the calendar year of the anniversary of onboarding the review
-    closes — the first is the year after onboarding; a review may come before the anniversary
-    (a year-end review), at most the year after the review's own date."""
+def agreement_end_within_term(on: date, agreement_end: date | None, term_years: int) -> date:
+    """R-EXIT-1: the agreement's end, by default the longest term, never past it."""
+    longest = add_years(on, term_years)
+    end = agreement_end or longest
+    if end <= on:
+        raise InvalidInput(f"agreement end {end} must be after {on}", rule="R-EXIT-1")
+    if end > longest:
+        raise InvalidInput(
+            f"a placement lasts at most {term_years} years: the agreement may end on "
+            f"{longest} at the latest, not {end}",
+            rule="R-EXIT-1",
+        )
+    return end
+
+
+def check_attendance(*, month: str, on: date, days_worked: int, signatures: dict[str, str],
+                     onboarded_on: date) -> dict[str, str]:
+    """R-ATT-1, R-PAY-2: a month from onboarding, signed after it began, days within it, three
+    signatures; returns the signatures as recorded."""
+    first = parse_month(month)
+    if first < onboarded_on.replace(day=1):
+        raise InvalidInput(f"attendance for {month} is before onboarding on {onboarded_on}",
+                           rule="R-PAY-2")
+    if first > on.replace(day=1):
+        raise InvalidInput(f"attendance for {month} cannot be signed on {on}, before the month",
+                           rule="R-ATT-1")
+    days_in_month = calendar.monthrange(first.year, first.month)[1]
+    if not 0 <= days_worked <= days_in_month:
+        raise InvalidInput(f"days_worked must be 0 to {days_in_month} for {month}",
+                           rule="R-ATT-1")
+    return validated_signatures(signatures)
+
+
+def check_exit(reason: str, ground: int | None, *, warned: bool, state: str) -> None:
+    """R-EXIT-3/4: a known reason; a dismissal names its ground, and ground 4 ("not
+    correcting after being told") needs an earlier recorded warning."""
+    if reason not in EXIT_REASONS:
+        raise InvalidInput(f"reason must be one of {', '.join(EXIT_REASONS)}, got {reason!r}",
+                           rule="R-EXIT-3")
+    if reason == "dismissed":
+        if ground not in DISMISSAL_GROUNDS:
+            raise InvalidInput("a dismissal names its ground, 1 to 5 (R-EXIT-3)",
+                               rule="R-EXIT-3")
+        if ground == 4 and not warned:
+            raise StepNotAllowed("dismissal on ground 4 needs an earlier recorded warning",
+                                 rule="R-EXIT-3", state=state)
+    elif ground is not None and ground not in DISMISSAL_GROUNDS:
+        raise InvalidInput("ground must be 1 to 5", rule="R-EXIT-3")
+
+
+def check_review(onboarded_on: date, year: int, on: date, worker_signed: bool) -> None:
+    """R-REV-1: signed by the person reviewed; ``year`` is the calendar year of the
+    anniversary of onboarding the review closes — the first is the year after onboarding; a
+    review may come before the anniversary (a year-end review), at most the year after the
+    review's own date."""
+    if not worker_signed:
+        raise InvalidInput("the annual review result is signed by the person reviewed",
+                           rule="R-REV-1")
     if not onboarded_on.year + 1 <= year <= on.year + 1:
         raise InvalidInput(
             f"review year is the year of the anniversary of onboarding ({onboarded_on}) it "

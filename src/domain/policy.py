@@ -13,7 +13,9 @@ table that no longer fits its type's schema is read as the default's table for t
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -62,8 +64,14 @@ def compose(base: PolicyTerms, given: dict[str, Any], preset: str | None = None)
 
 
 def stored_terms(stored: dict[str, Any]) -> PolicyTerms:
-    """Terms as a ``TermsSet`` event stored them, complete or (before typing) partial."""
-    data = merged(DEFAULT_TERMS.as_dict(), stored)
+    """Terms as a ``TermsSet`` event stored them, complete or (before typing) partial; read
+    once per distinct version (the terms are immutable)."""
+    return _read_stored(json.dumps(stored, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=256)
+def _read_stored(stored_json: str) -> PolicyTerms:
+    data = merged(DEFAULT_TERMS.as_dict(), json.loads(stored_json))
     default = DEFAULT_TERMS.as_dict()
     for _ in range(len(data) + len(CLAIM_TYPES)):
         try:

@@ -105,6 +105,7 @@ def test_enumerations_accept_their_chinese_labels(client: TestClient) -> None:
         "county": "520524", "township": "chengguan", "village": "dongmen",
         "department": "交通局", "kind": "护路", "title": "护路员", "headcount": 2}), 201)
     assert post["kind"] == "road"
+    assert post["kind_label"] == {"code": "road", "label": "护路", "label_en": "road care"}
     applicant = {**person(1, male=False), "gender": "女", "category": "已脱贫"}
     ok(client.post(f"/posts/{post['id']}/notice", headers=COUNTY, json={
         "date": "2024-01-01", "closes_on": "2024-01-10", "conditions": "脱贫劳动力",
@@ -113,6 +114,9 @@ def test_enumerations_accept_their_chinese_labels(client: TestClient) -> None:
         "post_id": post["id"], "date": "2024-01-05", "applicant": applicant}), 201)
     assert (placed["applicant"]["gender"], placed["applicant"]["category"]) == (
         "female", "lifted")
+    assert placed["labels"]["gender"]["label"] == "女"
+    assert placed["labels"]["category"] == {"code": "lifted", "label": "已脱贫",
+                                            "label_en": "lifted out of poverty"}
     labels = ok(client.get("/labels", headers=CLERK))
     assert {"code": "other_province", "label": "省外", "label_en": "another province"} in (
         labels["destination"])

@@ -210,7 +210,7 @@ def extension(
     )
 
 
-@router.post("/{placement_id}/selection")
+@router.post("/{placement_id}/selection", dependencies=[taking("select")])
 def selection(
     placement_id: UUID, body: SelectionIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -221,7 +221,7 @@ def selection(
     )
 
 
-@router.post("/{placement_id}/clawback")
+@router.post("/{placement_id}/clawback", dependencies=[taking("claw_back")])
 def clawback(
     placement_id: UUID, body: PlacementClawbackIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:

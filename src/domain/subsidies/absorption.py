@@ -27,12 +27,10 @@ from postledger.domain.subsidies.base import (
     Fen,
     Flag,
     Months,
-    Refuse,
-    ResidentIdText,
     Table,
     Text,
-    distinct,
-    eligible,
+    Worker,
+    checked_workers,
     normalised_name,
     refused,
 )
@@ -61,10 +59,7 @@ class AbsorptionTable(Table):
         )
 
 
-class AbsorbedWorker(Facts):
-    resident_id: ResidentIdText
-    category: Category
-    months_stable: Months
+class AbsorbedWorker(Worker):
     contract_months: Months
     relocated: Flag
     hired_on: Day | None = None
@@ -76,7 +71,6 @@ class AbsorptionFacts(Facts):
 
 
 def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Computed:
-    refuse = Refuse(RULE)
     # Where the intake is counted, it is identified: the employer by its unified social
     # credit code, each worker's hire by its date (``intake_identified``).
     if table.intake_identified and not ctx.claimant.credit_code:
@@ -85,15 +79,10 @@ def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Compu
                       "its unified social credit code")
     employer_key = normalised_name(ctx.claimant.credit_code or f.employer)
     ids = [w.resident_id for w in f.workers]
-    distinct(ids, refuse, "workers")
     intake_year: dict[str, int] = {}
     intake_size: dict[int, int] = {}
-    for i, w in enumerate(f.workers):
-        at = Refuse(RULE, f"facts.workers[{i}].")
-        eligible(w.category, table.eligible_categories, RULE, f"facts.workers[{i}].category")
-        at.unless(w.months_stable >= table.months_stable_min, "months_stable",
-                  f"{w.resident_id}: at least {table.months_stable_min} months of stable work, "
-                  f"got {w.months_stable}")
+    for at, w in checked_workers(f.workers, rule=RULE, categories=table.eligible_categories,
+                                 months_stable_min=table.months_stable_min):
         at.unless(w.contract_months >= table.contract_months_min, "contract_months",
                   f"{w.resident_id}: a contract of at least {table.contract_months_min} months, "
                   f"got {w.contract_months}")

@@ -9,7 +9,7 @@ conditions that depend on the county's table and on other facts with ``Refuse.un
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
@@ -174,6 +174,31 @@ def eligible(category: str | None, allowed: Sequence[str], rule: str,
             f"only {', '.join(allowed)} laborers qualify (建档立卡 = lifted or not_lifted; edge "
             f"only where the county's table names 边缘户), got {category!r}",
         )
+
+
+class Worker(Facts):
+    """A worker a firm or organiser claims for: who, their category, months of stable work."""
+
+    resident_id: ResidentIdText
+    category: Category
+    months_stable: Months
+
+
+W = TypeVar("W", bound=Worker)
+
+
+def checked_workers(workers: Sequence[W], *, rule: str, categories: Sequence[str],
+                    months_stable_min: int) -> Iterator[tuple[Refuse, W]]:
+    """Each worker listed once, of a category the table admits, stable long enough; with the
+    refusals at its path (``facts.workers[i].``) for the type's own checks."""
+    distinct([w.resident_id for w in workers], Refuse(rule), "workers")
+    for i, w in enumerate(workers):
+        at = Refuse(rule, f"facts.workers[{i}].")
+        eligible(w.category, categories, rule, f"facts.workers[{i}].category")
+        at.unless(w.months_stable >= months_stable_min, "months_stable",
+                  f"{w.resident_id}: at least {months_stable_min} months of stable work, "
+                  f"got {w.months_stable}")
+        yield at, w
 
 
 def normalised_name(value: str) -> str:

@@ -28,11 +28,10 @@ from postledger.domain.subsidies.base import (
     Flag,
     Months,
     Refuse,
-    ResidentIdText,
     Table,
     Text,
-    distinct,
-    eligible,
+    Worker,
+    checked_workers,
 )
 from postledger.domain.subsidies.limits import CountLimit
 from postledger.domain.subsidies.transport import DestinationCaps
@@ -67,11 +66,8 @@ class Organiser(Facts):
     registered: Flag
 
 
-class ExportedWorker(Facts):
-    resident_id: ResidentIdText
-    category: Category
+class ExportedWorker(Worker):
     destination: Destination
-    months_stable: Months
     follow_up_months: Months
     contract_months: Months | None = None
 
@@ -90,14 +86,9 @@ def calculate(f: LabourExportFacts, table: LabourExportTable, ctx: Context) -> C
     refuse.unless(f.organiser.registered, "organiser.registered",
                   f"the organising {kind} must be registered")
     ids = [w.resident_id for w in f.workers]
-    distinct(ids, refuse, "workers")
     lines: list[dict[str, object]] = []
-    for i, w in enumerate(f.workers):
-        at = Refuse(RULE, f"facts.workers[{i}].")
-        eligible(w.category, table.eligible_categories, RULE, f"facts.workers[{i}].category")
-        at.unless(w.months_stable >= table.months_stable_min, "months_stable",
-                  f"{w.resident_id}: at least {table.months_stable_min} months of stable work, "
-                  f"got {w.months_stable}")
+    for at, w in checked_workers(f.workers, rule=RULE, categories=table.eligible_categories,
+                                 months_stable_min=table.months_stable_min):
         at.unless(w.follow_up_months >= table.follow_up_months_min, "follow_up_months",
                   f"{w.resident_id}: at least {table.follow_up_months_min} months of "
                   f"follow-up, got {w.follow_up_months}")
