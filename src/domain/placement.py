@@ -15,12 +15,11 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from postledger.domain.age import age_exit_day
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, StepNotAllowed
+from postledger.domain.placement_facts import PlacementFacts
 from postledger.domain.placement_flow import (
     STEP_NAMES,
-    TERMINAL_STATES,
     PlacementState,
     allowed_steps,
     next_state,
@@ -36,21 +35,19 @@ from postledger.domain.placement_rules import (
     check_exit,
     check_extension,
     check_review,
-    household_key,
     payable,
     refuse_months_after_end,
     validated_applicant,
 )
 from postledger.domain.policy_terms import PlacementTerms
-from postledger.domain.post import Post, jurisdiction_path
-from postledger.domain.resident_id import ResidentId
+from postledger.domain.post import Post
 from postledger.domain.values import parse_month
 
 S = PlacementState
 Day = date  # for annotations inside methods whose parameter is called ``date``
 
 
-class Placement(LedgerAggregate):
+class Placement(PlacementFacts, LedgerAggregate):
     TOPIC = "postledger:placement"
 
     class Created(LedgerAggregate.Created):
@@ -111,62 +108,6 @@ class Placement(LedgerAggregate):
         self.extensions: list[dict[str, Any]] = []
         self.exit: dict[str, Any] | None = None
         self.withdrawn_on: Day | None = None
-
-    # ------------------------------------------------------------------ facts
-    @property
-    def path(self) -> str:
-        return jurisdiction_path(self.county, self.township, self.village)
-
-    @property
-    def resident_id(self) -> ResidentId:
-        return ResidentId(self.applicant["resident_id"])
-
-    @property
-    def category(self) -> str:
-        return str(self.applicant["category"])
-
-    @property
-    def household(self) -> str:
-        """R-ELIG-3: the household the edge cap counts this placement under."""
-        return household_key(self.applicant)
-
-    @property
-    def is_ended(self) -> bool:
-        return self.state in TERMINAL_STATES
-
-    @property
-    def open_objections(self) -> list[str]:
-        return [oid for oid, o in self.objections.items() if o["resolution"] is None]
-
-    @property
-    def original_term_end(self) -> date | None:
-        """The agreement end before any extension (R-EXIT-2 counts extensions from it)."""
-        if self.extensions:
-            first: date = self.extensions[0]["previous_end"]
-            return first
-        return self.agreement_end
-
-    def age_limit_day(self, age_max: int) -> date:
-        """R-ELIG-1, R-EXIT-1: the first day the worker is over ``age_max`` (66th birthday)."""
-        return age_exit_day(self.resident_id.birth_date, age_max)
-
-    def automatic_end(self, terms: PlacementTerms) -> tuple[date, str] | None:
-        """R-EXIT-1: the day an active agreement ends by itself, and why; None if not active.
-
-        The agreement end (after any extension, R-EXIT-2) or the day the worker reaches
-        ``age_max`` ends, whichever comes first. A near-retirement extension carries the worker
-        past ``age_max`` only where the county allows it (``near_retirement_past_age_max``).
-        """
-        if self.agreement_end is None or self.state is not S.ACTIVE:
-            return None
-        term_end = self.agreement_end
-        age_day = self.age_limit_day(terms.age_max)
-        near_retirement = any(e["basis"] == "near_retirement" for e in self.extensions)
-        if near_retirement and terms.near_retirement_past_age_max:
-            return term_end, "term_expired"
-        if term_end <= age_day:
-            return term_end, "term_expired"
-        return age_day, "age_limit"
 
     # ------------------------------------------------------------------ guards
     def _require(self, trigger: str, day: date) -> PlacementState:
@@ -434,9 +375,6 @@ class Placement(LedgerAggregate):
         self.payments[month] = {"date": date, "amount_fen": amount_fen}
         self.last_date = date
 
-    def clawed_back_fen(self, month: str) -> int:
-        return sum(int(c["amount_fen"]) for c in self.clawbacks if c["month"] == month)
-
     def claw_back(self, *, date: date, month: str, amount_fen: int, reason: str,
                   ground: str | None, evidence: str | None) -> None:
         """R-PAY-3: recover a paid month's subsidy obtained on false grounds; the payment
@@ -492,14 +430,6 @@ class Placement(LedgerAggregate):
             self.state = S.EXITED
             self.exit = {"date": date, "reason": "review_failed", "ground": None}
         self.last_date = date
-
-    @property
-    def last_review_on(self) -> date | None:
-        """The date of the latest annual review, or None."""
-        if not self.annual_reviews:
-            return None
-        latest: date = max(r["date"] for r in self.annual_reviews.values())
-        return latest
 
     # ------------------------------------------------------------------ extension
     def extend(
