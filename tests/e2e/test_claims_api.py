@@ -59,6 +59,7 @@ def test_a_claim_from_submission_to_clawback(api: TestClient) -> None:
     claim = created.json()
     assert (claim["amount_fen"], claim["state"], claim["rule"]) == (
         30_000, "submitted", "R-SUB-TRANSPORT")
+    assert claim["type_label"]["label"] == "交通补助"
     assert claim["allowed_steps"] == ["review", "withdrawal"]
     cid = claim["id"]
 

@@ -167,3 +167,17 @@ def test_selection_and_clawback_over_http(client: TestClient) -> None:
         **claw, "amount_fen": 50_000, "ground": "R-FRAUD-7", "evidence": "督查记录"}))
     assert done["clawbacks"][0]["amount_fen"] == 50_000
     assert done["payments"]["2024-01"]["amount_fen"] == 50_000
+
+
+def test_a_township_clerk_submits_a_claim_of_the_township(client: TestClient) -> None:
+    claim = {"type": "transport", "county": "520524", "township": "chengguan",
+             "date": "2024-06-01",
+             "claimant": {"name": "王芳", "resident_id": "34052419800101001X", "category": "已脱贫"},
+             "facts": {"destination": "省外", "ticket_price_fen": 45_000, "months_stable": 3,
+                       "real_name_ticket": True}}
+    township_clerk = {"Authorization": "Bearer dev:clerk:520524/chengguan:qian"}
+    created = ok(client.post("/claims", headers=township_clerk, json=claim), 201)
+    assert (created["township"], created["amount_fen"]) == ("chengguan", 45_000)
+    assert created["facts"]["destination"] == "other_province"
+    elsewhere = {**claim, "township": "shuangyan"}
+    problem(client.post("/claims", headers=township_clerk, json=elsewhere), 403, None)

@@ -84,6 +84,10 @@ class ClaimCreate(Strict):
     claimant: Annotated[dict[str, Any], Field(json_schema_extra=_inlined(ClaimantIn))]
     facts: Annotated[dict[str, Any], Field(json_schema_extra=FACTS_BY_TYPE)] = Field(
         default_factory=dict)
+    # API.md v1.1: where the claim lies, so that township and village clerks submit claims in
+    # their own jurisdiction (the claimant's township and village, when given there).
+    township: PlaceSegment | None = None
+    village: PlaceSegment | None = None
 
 
 class ClawbackIn(Dated):
@@ -95,6 +99,7 @@ class ClaimPublic(BaseModel):
     id: UUID
     type: str
     rule: str
+    type_label: dict[str, str] = Field(default_factory=dict)
     county: str
     township: str | None
     state: str
@@ -118,6 +123,8 @@ class ClaimPublic(BaseModel):
     def of(cls, c: SubsidyClaim) -> ClaimPublic:
         return cls(
             id=c.id, type=c.claim_type, rule=c.rule, county=c.county, township=c.township,
+            type_label={"code": c.claim_type, "label": CLAIM_TYPES[c.claim_type].title_zh,
+                        "label_en": CLAIM_TYPES[c.claim_type].title_en},
             state=c.state.value, amount_fen=c.amount_fen, claimant=c.claimant, facts=c.facts,
             breakdown=c.breakdown, table=c.table, submitted_on=c.submitted_on,
             submitted_by=c.submitted_by, review=c.review, payment=c.payment,
@@ -143,9 +150,10 @@ class ClaimSummary(BaseModel):
 @router.post("", dependencies=[taking("submit_claim")], status_code=status.HTTP_201_CREATED)
 def submit(body: ClaimCreate, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     """201 with the computed amount, or 422 naming the rule broken and the ``fact`` at fault."""
+    where = {k: v for k, v in (("township", body.township), ("village", body.village)) if v}
     claim = claims.submit(
         claim_type=body.type, county=body.county, date=body.date,
-        claimant=body.claimant, facts=body.facts,
+        claimant={**where, **body.claimant}, facts=body.facts,
     )
     return ClaimPublic.of(claim)
 
