@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -20,14 +21,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the API and web pages")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=os.environ.get("POSTLEDGER_HOST") or "127.0.0.1",
+                       help="default: $POSTLEDGER_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("POSTLEDGER_PORT") or 8000),
+                       help="default: $POSTLEDGER_PORT or 8000")
     serve.add_argument("--demo", action="store_true", help="accept development tokens")
 
     demo = commands.add_parser("demo", help="demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     load = demo_commands.add_parser("load", help="load a demo county")
     load.add_argument("--if-empty", action="store_true", help="only when the store is empty")
+    load.add_argument("--townships", type=int, default=3)
+    load.add_argument("--villages", type=int, default=3, help="villages per township")
+    load.add_argument("--placements", type=int, default=8, help="placements per village")
+    load.add_argument("--seed", type=int, default=520524)
 
     scheduler = commands.add_parser("scheduler", help="the automatic process (R-EXIT-1)")
     scheduler_commands = scheduler.add_subparsers(dest="scheduler_command", required=True)
@@ -58,8 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.demo:
             settings = replace(settings, mode="demo")
-        print(f"postledger: {settings.store} store, {settings.mode} mode, "
-              f"http://{args.host}:{args.port}/docs", flush=True)
+        print(f"postledger: {settings.store} store, {settings.mode} mode, pages at "
+              f"http://{args.host}:{args.port}/ and the API at /docs", flush=True)
         uvicorn.run(create_app(settings), host=args.host, port=args.port)
         return 0
 
@@ -68,15 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     services = open_services(settings)
     try:
         if args.command == "demo":
-            from postledger.api.demo import load_demo
-
-            if args.if_empty and services.ledger.recorder.max_notification_id():
-                print("postledger: the store already holds events; demo not loaded")
-                return 0
-            summary = load_demo(services.ledger)
-            services.read_model.catch_up(services.ledger)
-            print(f"postledger: demo county loaded: {summary}")
-            return 0
+            return _load_demo(services, args)
         if args.command == "scheduler":
             return _run_scheduler(services, args.as_of, args.within)
         if args.command == "projections":
@@ -96,18 +95,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
+def _progress_bar(what: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}",
+              end="", file=sys.stderr, flush=True)
+    return show
+
+
+def _load_demo(services: Services, args: argparse.Namespace) -> int:
+    from postledger.api.demo import DemoSize, load_demo
+
+    if args.if_empty and services.ledger.recorder.max_notification_id():
+        print("postledger: the store already holds events; demo not loaded")
+        return 0
+    size = DemoSize(args.townships, args.villages, args.placements)
+    summary = load_demo(services.ledger, size=size, seed=args.seed,
+                        progress=_progress_bar("placements"))
+    if summary.loaded:
+        print(file=sys.stderr)
+        services.read_model.catch_up(services.ledger)
+        print(f"postledger: demo county loaded: {summary}")
+    else:
+        print(f"postledger: {summary}")
+    return 0
+
+
 def _run_scheduler(services: Services, as_of: date, within: str) -> int:
     from postledger.domain.actor import Actor, acting_as
     from postledger.workflows.scheduler import Scheduler
 
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // total if total else width
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} active placements",
-              end="", file=sys.stderr, flush=True)
-
     with acting_as(Actor("admin", within, "cli")):
-        report = Scheduler(services.ledger, services.read_model).run(as_of, within, progress)
+        report = Scheduler(services.ledger, services.read_model).run(
+            as_of, within, _progress_bar("active placements"))
     print(file=sys.stderr)
     for row in report.exited:
         print(f"exited  {row['date']}  {row['reason']:<12}  {row['name']}  {row['resident_id']}  "

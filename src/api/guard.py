@@ -140,8 +140,14 @@ class MaskPersonal(logging.Filter):
     query strings such as ``?person=…``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_personal(record.getMessage())
-        record.args = ()
+        # Mask each argument in place: formatters such as uvicorn's access log unpack
+        # ``record.args`` and fail (writing a traceback per request) when it is emptied.
+        if isinstance(record.msg, str):
+            record.msg = mask_personal(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                mask_personal(a) if isinstance(a, str) else a for a in record.args
+            )
         return True
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from postledger.api import problems
+from postledger.api import pages, problems
 from postledger.api.deps import Services
 from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="1",
         summary="Public-welfare posts and employment subsidies, recorded as events",
         lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # /docs is served offline by the pages (src/api/pages)
     )
     if services is not None:
         app.state.services = services
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
     for module in (health, policies, posts, placements, scheduler, claims, rules):
         app.include_router(module.router)
+    pages.install(app)
     _document_problems_as_problem_json(app)
     return app
 

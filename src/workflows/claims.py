@@ -54,6 +54,22 @@ class ClaimsService:
         claimant: dict[str, Any],
         facts: dict[str, Any],
     ) -> SubsidyClaim:
+        claim = self.quote(claim_type=claim_type, county=county, date=date, claimant=claimant,
+                           facts=facts)
+        self.ledger._save(claim)
+        return claim
+
+    def quote(
+        self,
+        *,
+        claim_type: str,
+        county: str,
+        date: date,
+        claimant: dict[str, Any],
+        facts: dict[str, Any],
+    ) -> SubsidyClaim:
+        """The claim as it would be submitted: computed by the county's tables in force on its
+        date and checked against what was already approved; nothing is recorded."""
         kind = find_claim_type(claim_type)
         if not isinstance(claimant, dict):
             raise InvalidInput("claimant must be an object")
@@ -75,7 +91,6 @@ class ClaimsService:
                                   female=terms.retirement_age_female),
             limit_for=self.limit,
         )
-        self.ledger._save(claim)
         return claim
 
     # ------------------------------------------------------------------ steps

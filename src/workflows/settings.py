@@ -23,6 +23,16 @@ from eventsourcing.postgres import PostgresFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
 
+# eventsourcing's aggregate cache: a command no longer replays its aggregates from the first
+# event. Before each use a cached aggregate is fast-forwarded with the events stored since
+# (another process's included), and commands get a deep copy, so a refused or conflicting
+# command leaves the cache untouched. A 3-year placement takes ~45 KB (bench/README).
+AGGREGATE_CACHE = {
+    "AGGREGATE_CACHE_MAXSIZE": "1000",
+    "AGGREGATE_CACHE_FASTFORWARD": "y",
+    "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -73,12 +83,14 @@ class Settings:
         if self.store == "sqlite":
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {
+                **AGGREGATE_CACHE,
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
         parts = urlsplit(self.database_url)
         return {
+            **AGGREGATE_CACHE,
             "PERSISTENCE_MODULE": "postledger.workflows.settings:PostgresWithTimeouts",
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
