@@ -8,8 +8,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from postledger.domain.errors import InvalidInput
+from postledger.domain.values import BusinessDate, JurisdictionPath, mask_resident_id, read
 from postledger.workflows.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,8 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     scheduler = commands.add_parser("scheduler", help="the automatic process (R-EXIT-1)")
     scheduler_commands = scheduler.add_subparsers(dest="scheduler_command", required=True)
     run = scheduler_commands.add_parser("run", help="end agreements due on or before a date")
-    run.add_argument("--as-of", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
-    run.add_argument("--within", default="", help="county[/township] (default: everywhere)")
+    run.add_argument("--as-of", required=True, type=_argument(BusinessDate, "--as-of"),
+                     metavar="YYYY-MM-DD")
+    run.add_argument("--within", default=None, type=_argument(JurisdictionPath, "--within"),
+                     help="county[/township] (default: everywhere)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="report what a run would end, record nothing (any date, R-INPUT-2)")
 
     projections = commands.add_parser("projections", help="read models")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
@@ -77,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _load_demo(services, args)
         if args.command == "scheduler":
-            return _run_scheduler(services, args.as_of, args.within)
+            return _run_scheduler(services, args.as_of, args.within or "", args.dry_run)
         if args.command == "projections":
             def progress(done: int) -> None:
                 print(f"\rrebuilding read models: {done} events", end="", file=sys.stderr,
@@ -93,6 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         services.close()
     return 2
+
+
+def _argument(kind: Any, option: str) -> Callable[[str], Any]:
+    """An argparse type reading ``option`` as one of the value types (src/domain/values.py)."""
+
+    def parse(text: str) -> Any:
+        try:
+            return read(kind, text, option)
+        except InvalidInput as refused:
+            raise argparse.ArgumentTypeError(refused.detail) from None
+
+    return parse
 
 
 def _progress_bar(what: str) -> Callable[[int, int], None]:
@@ -122,22 +140,28 @@ def _load_demo(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_scheduler(services: Services, as_of: date, within: str) -> int:
+def _run_scheduler(services: Services, as_of: date, within: str, dry_run: bool) -> int:
     from postledger.domain.actor import Actor, acting_as
     from postledger.workflows.scheduler import Scheduler
 
-    with acting_as(Actor("admin", within, "cli")):
-        report = Scheduler(services.ledger, services.read_model).run(
-            as_of, within, _progress_bar("active placements"))
+    try:
+        with acting_as(Actor("admin", within, "cli")):  # the command line acts as an admin
+            report = Scheduler(services.ledger, services.read_model).run(
+                as_of, within, _progress_bar("active placements"), dry_run=dry_run)
+    except InvalidInput as refused:
+        print(f"postledger: {refused.detail}", file=sys.stderr)
+        return 2
     print(file=sys.stderr)
+    verb = "would exit" if dry_run else "exited"
     for row in report.exited:
-        print(f"exited  {row['date']}  {row['reason']:<12}  {row['name']}  {row['resident_id']}  "
-              f"{row['placement_id']}")
+        print(f"{verb}  {row['date']}  {row['reason']:<12}  {row['name']}  "
+              f"{mask_resident_id(row['resident_id'])}  {row['placement_id']}")
     for row in report.reviews_due:
         print(f"review due since {row['due_on']}  {row['name']}  {row['placement_id']}")
     for row in report.ending_soon:
         print(f"ends on {row['ends_on']} ({row['reason']})  {row['name']}  {row['placement_id']}")
-    print(f"postledger: as of {as_of}: {len(report.exited)} ended, {len(report.reviews_due)} "
+    print(f"postledger: as of {as_of}{' (dry run: nothing recorded)' if dry_run else ''}: "
+          f"{len(report.exited)} {'would end' if dry_run else 'ended'}, {len(report.reviews_due)} "
           f"reviews due, {len(report.ending_soon)} ending within 30 days, "
           f"{report.checked} active checked")
     return 0

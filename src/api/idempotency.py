@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from postledger.api.deps import Services, actor_of
-from postledger.api.problems import PROBLEM_BASE, problem
+from postledger.api.problems import PROBLEM_BASE, invalid, problem
 from postledger.domain.errors import PostLedgerError
 from postledger.projections.readmodel import idempotency_keys
 
@@ -136,9 +136,8 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         except PostLedgerError:
             return await call_next(request)  # unauthenticated: its 401, nothing stored
         if len(key) > KEY_MAX:
-            return problem(422, "Unprocessable Content",
-                           f"an Idempotency-Key is at most {KEY_MAX} characters",
-                           rule=None, slug="invalid-input")
+            return invalid([{"field": "Idempotency-Key", "rule": None,
+                             "problem": f"is at most {KEY_MAX} characters"}])
         who = f"{actor.role}\n{actor.jurisdiction}\n{actor.name}\n{request.url.path}\n{key}"
         scope = hashlib.sha256(who.encode("utf-8", "surrogatepass")).hexdigest()
         digest = canonical_digest(await request.body())
@@ -148,9 +147,8 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         claim = await run_in_threadpool(store.claim, scope, digest)
         if not claim.ours:
             if claim.body_sha256 != digest:
-                return problem(422, "Unprocessable Content",
-                               "this Idempotency-Key was used with another body",
-                               rule=None, slug="idempotency-key-reused")
+                return invalid([{"field": "Idempotency-Key", "rule": None,
+                                 "problem": "was used with another body"}])
             if claim.status is None:
                 return problem(409, "Conflict",
                                "a request with this Idempotency-Key is still running; retry",

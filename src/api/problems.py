@@ -175,6 +175,8 @@ def install(app: FastAPI) -> None:
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:  # a body that is not JSON at all: invalid input (422)
+            return invalid([{"field": "body", "problem": str(exc.detail), "rule": None}])
         return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail),
                        rule=None, slug=f"http-{exc.status_code}")
 

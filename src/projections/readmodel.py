@@ -37,6 +37,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     or_,
     select,
@@ -306,9 +307,14 @@ def watched_topics(classes: Sequence[type[Any]]) -> list[str]:
 
 
 def inside(column: Any, within: str) -> Any:
-    if within in ("", "*"):
+    """Rows whose path lies inside ``within``, compared by whole path segments: the path is
+    ``within`` itself or begins with ``within/``. A prefix comparison, never a LIKE pattern, so
+    that ``*``, ``%`` or ``_`` in a jurisdiction match nothing but themselves. An empty
+    ``within`` (an admin of everywhere) is every row."""
+    if within == "":
         return column.isnot(None)
-    return or_(column == within, column.like(f"{within}/%"))
+    prefix = f"{within}/"
+    return or_(column == within, func.substr(column, 1, len(prefix)) == prefix)
 
 
 def placement_row(p: Placement) -> dict[str, Any]:

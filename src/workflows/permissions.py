@@ -57,7 +57,7 @@ def authorize_read(path: str, actor: Actor | None = None) -> Actor:
 
 
 def covers(actor: Actor, path: str) -> bool:
-    if actor.role in ("admin", "system") and actor.jurisdiction in ("", "*"):
+    if actor.role in ("admin", "system") and actor.jurisdiction == "":
         return True
     if not actor.jurisdiction:
         return False

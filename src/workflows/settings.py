@@ -4,9 +4,11 @@
 ``postgresql://USER[:PASSWORD]@HOST:PORT/DB`` (optionally ``?schema=NAME``).
 ``POSTLEDGER_MODE``: ``demo`` (default with SQLite; development tokens accepted) or
 ``production``.
-``POSTLEDGER_LOCK_TIMEOUT`` / ``POSTLEDGER_STATEMENT_TIMEOUT`` (seconds, default 10 and 30): on
+``POSTLEDGER_LOCK_TIMEOUT`` / ``POSTLEDGER_STATEMENT_TIMEOUT`` (seconds, default 5 and 30): on
 PostgreSQL every connection, of the event store and of the read models, gives up waiting for a
-lock or running a statement after these, so no request can hold the store forever.
+lock or running a statement after these, so no request can hold the store forever (the event
+store's recorder retries a timed-out write up to ten times before it gives up, and the request
+is then a 503). SQLite waits as long for its write lock.
 ``POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS`` (default 60): an ``Idempotency-Key`` whose first
 request never finished is released after this long (API.md v1.1).
 """
@@ -39,7 +41,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     mode: str = "demo"
     scheduler_daily_at: str | None = None  # "HH:MM" Asia/Shanghai; None: off
-    lock_timeout_seconds: int = 10
+    lock_timeout_seconds: int = 5
     statement_timeout_seconds: int = 30
     idempotency_inflight_seconds: float = 60.0
 
@@ -54,7 +56,7 @@ class Settings:
         daily = env.get("POSTLEDGER_SCHEDULER_DAILY_AT") or None
         return cls(
             database_url=url, mode=mode, scheduler_daily_at=daily,
-            lock_timeout_seconds=int(env.get("POSTLEDGER_LOCK_TIMEOUT") or 10),
+            lock_timeout_seconds=int(env.get("POSTLEDGER_LOCK_TIMEOUT") or 5),
             statement_timeout_seconds=int(env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30),
             idempotency_inflight_seconds=float(
                 env.get("POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS") or 60),
@@ -86,7 +88,7 @@ class Settings:
                 **AGGREGATE_CACHE,
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
-                "SQLITE_LOCK_TIMEOUT": "10",
+                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout_seconds),
             }
         parts = urlsplit(self.database_url)
         return {

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from postledger.api.demo import DemoSize, load_demo
 from postledger.api.deps import Services
 from postledger.api.main import create_app
+from postledger.domain.resident_id import ResidentId
 
 TODAY = date(2026, 11, 15)
 
@@ -168,3 +169,62 @@ def test_the_county_creates_a_post_and_publishes_its_notice(demo: TestClient) ->
         "csrf": token, "date": "2026-11-01", "closes_on": "2026-11-03", "conditions": "脱贫劳动力",
         "duties": "河道巡查"})
     assert published.status_code == 422 and "R-POST-3" in published.text  # under 7 days
+
+
+def _rid(n: int) -> str:
+    return ResidentId.compose("520524", date(1980 + n % 15, 1 + n % 12, 1 + n % 28), 100 + n).value
+
+
+PERSON = {"claimant.name": "罗大勇", "claimant.resident_id": _rid(0), "claimant.category": "lifted"}
+FIRM = {"claimant.name": "织金县服装厂", "claimant.credit_code": "91520524MA6TEST001"}
+FORMS_BY_TYPE: dict[str, dict[str, str]] = {
+    "transport": {**PERSON, "facts.destination": "other_province",
+                  "facts.ticket_price_fen": "450", "facts.months_stable": "4",
+                  "facts.real_name_ticket": "on"},
+    "certificate": {**PERSON, "facts.certificate": "excavator", "facts.self_paid": "on",
+                    "facts.employed": "on"},
+    "job_training": {**PERSON, "facts.certificate_level": "skill_level",
+                     "facts.contract_signed_on": "2025-01-10", "facts.contract_months": "24",
+                     "facts.trained_on": "2025-04-01"},
+    "labour_export": {**FIRM, "facts.organiser.kind": "agency", "facts.organiser.name": "劳务公司",
+                      "facts.organiser.registered": "on",
+                      "facts.workers": f"{_rid(1)}, lifted, other_province, 8, 12\n"
+                                       f"{_rid(2)}, 未脱贫, 省外, 8, 12"},
+    "absorption": {**FIRM, "facts.employer": "织金县服装厂",
+                   "facts.workers": "\n".join(f"{_rid(n)}, lifted, 13, 12, 否, 2024-05-01"
+                                              for n in (3, 4, 5))},
+    "social_insurance": {**PERSON, "facts.months": "2025-01, 450\n2025-02, 450.00"},
+    "workshop": {**FIRM, "facts.workshop_id": "城关扶贫车间", "facts.contract_months": "12",
+                 "facts.poor_laborers": "\n".join(f"{_rid(n)}, lifted" for n in range(6, 14)),
+                 "facts.wage_at_least_minimum": "on"},
+    "training_days": {**PERSON, "facts.days": "5", "facts.daily_cost_fen": "120",
+                      "facts.outside_home_township": "on", "facts.passed": "on"},
+    "startup": {**PERSON, "facts.registered_on": "2024-03-01", "facts.running": "on",
+                "facts.first_business": "on"},
+}
+
+
+@pytest.mark.parametrize("claim_type", sorted(FORMS_BY_TYPE))
+def test_every_claim_form_is_computed_by_the_domain(demo: TestClient, claim_type: str) -> None:
+    token = sign_in(demo, "clerk", "520524/chengguan")
+    assert demo.get(f"/web/claims/new?type={claim_type}").status_code == 200
+    quote = demo.post("/web/claims/quote", data={
+        "csrf": token, "type": claim_type, "county": "520524", "date": "2025-06-02",
+        "claimant.township": "chengguan", **FORMS_BY_TYPE[claim_type]})
+    amount = re.search(r'data-amount-fen="(\d+)"', quote.text)
+    assert amount and int(amount.group(1)) > 0, quote.text
+
+
+def test_what_people_type_is_shown_as_text_never_as_markup(demo: TestClient,
+                                                           services: Services) -> None:
+    token = sign_in(demo, "clerk", "520524/chengguan/dongmen")
+    services.read_model.catch_up(services.ledger)
+    post = next(p for p in services.read_model.list_posts(within="520524/chengguan/dongmen")
+                if p["occupied"] < p["headcount"])
+    answer = demo.post("/web/apply", data={
+        "csrf": token, "post_id": post["id"], "date": "2026-11-15", "category": "lifted",
+        "name": "<script>alert(1)</script>", "resident_id": _rid(20)})
+    assert answer.status_code == 303, answer.text
+    page = demo.get(answer.headers["location"]).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

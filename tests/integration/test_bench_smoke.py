@@ -22,8 +22,8 @@ ROWS = [
     "monthly ledger, province",
     "ledger files, township",
     "ledger files, province",
-    "replay: history, 3-year placement",
-    "replay: as_of (state at an instant), 3-year placement",
+    "replay: history, the oldest active placements",
+    "replay: as_of (state at an instant), the oldest active placements",
     "projection: full rebuild",
     "projection: live catch-up",
     "audit: findings, one county",
@@ -33,7 +33,7 @@ ROWS = [
     "peak memory: full rebuild",
     "event store size per million events",
     "machine: 1-minute load average",
-    "generation (bulk saves through the service)",
+    "generation: demo generator",
 ]
 
 

@@ -238,3 +238,34 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
     assert ran == [date(2027, 2, 1)]
     assert county.get(p.id).exit == {"date": date(2027, 1, 15), "reason": "term_expired",
                                      "ground": None}
+
+
+def test_the_command_line_refuses_a_future_as_of_unless_it_is_a_dry_run(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from postledger.api.cli import main
+    from postledger.api.main import open_services
+    from postledger.domain.values import mask_resident_id
+
+    services = open_services(settings)
+    try:
+        p = County(services.ledger).placement_in("active")  # ends 2027-01-15
+    finally:
+        services.close()
+    monkeypatch.setenv("POSTLEDGER_DATABASE_URL", settings.database_url)
+    assert main(["scheduler", "run", "--as-of", "2099-01-01"]) == 2  # the real clock's today
+    assert "R-INPUT-2" in capsys.readouterr().err
+    assert main(["scheduler", "run", "--as-of", "2099-01-01", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would exit  2027-01-15  term_expired" in out and str(p.id) in out
+    assert p.applicant["resident_id"] not in out
+    assert mask_resident_id(p.applicant["resident_id"]) in out
+    with pytest.raises(SystemExit):
+        main(["scheduler", "run", "--as-of", "２０２５-０１-０１"])
+    assert "R-INPUT-1" in capsys.readouterr().err
+    services = open_services(settings)
+    try:
+        with acting_as(ADMIN):
+            assert services.ledger.get_placement(p.id).state.value == "active"
+    finally:
+        services.close()

@@ -15,6 +15,7 @@ from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.workflows.application import PostLedger
 from postledger.workflows.claims import ClaimsService
+from postledger.workflows.clock import BusinessClock
 
 COUNTY = "530326"
 CLERK = Actor("clerk", COUNTY, "li")
@@ -41,7 +42,8 @@ def app() -> Iterator[PostLedger]:
 
 @pytest.fixture
 def claims(app: PostLedger) -> ClaimsService:
-    return ClaimsService(app, today=lambda: date(2028, 1, 1))
+    app.clock = BusinessClock.fixed(date(2028, 1, 1))
+    return ClaimsService(app)
 
 
 def preset(app: PostLedger, name: str) -> None:

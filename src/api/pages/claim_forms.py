@@ -21,6 +21,7 @@ class Field:
     kind: str  # choice, fen, whole, flag, day, month, text, lines, rows
     label: tuple[str, str]
     options: tuple[str, ...] = ()  # choices, or the columns of a row ("name:kind")
+    example: str = ""  # shown in an empty list field
 
 
 CLAIM_FORMS: dict[str, list[Field]] = {
@@ -53,7 +54,8 @@ CLAIM_FORMS: dict[str, list[Field]] = {
                                   "Workers: resident id, category, destination, months stable, "
                                   "months followed"),
               ("resident_id:text", "category:text", "destination:text", "months_stable:whole",
-               "follow_up_months:whole")),
+               "follow_up_months:whole"),
+              "520524198001010013, lifted, other_province, 8, 12"),
     ],
     "absorption": [
         Field("employer", "text", ("用人单位", "Employer")),
@@ -61,11 +63,12 @@ CLAIM_FORMS: dict[str, list[Field]] = {
                                   "Workers: resident id, category, months stable, contract months, "
                                   "relocated, hired on"),
               ("resident_id:text", "category:text", "months_stable:whole",
-               "contract_months:whole", "relocated:flag", "hired_on:text")),
+               "contract_months:whole", "relocated:flag", "hired_on:text"),
+              "520524198001010013, lifted, 13, 12, 否, 2024-05-01"),
     ],
     "social_insurance": [
         Field("months", "rows", ("缴费月份：月份, 实缴金额（元）", "Months: month, premiums paid (yuan)"),
-              ("month:text", "premiums_paid_fen:fen")),
+              ("month:text", "premiums_paid_fen:fen"), "2025-01, 450"),
         Field("graduate", "flag", ("高校毕业生", "Graduate")),
         Field("small_firm", "flag", ("小微企业", "Small firm")),
     ],
@@ -73,7 +76,7 @@ CLAIM_FORMS: dict[str, list[Field]] = {
         Field("workshop_id", "text", ("扶贫车间", "Workshop")),
         Field("poor_laborers", "rows", ("吸纳贫困劳动力：身份证号, 人员类别（每行一人）",
                                         "Poor laborers: resident id, category, one a line"),
-              ("resident_id:text", "category:text")),
+              ("resident_id:text", "category:text"), "520524198001010013, lifted"),
         Field("contract_months", "whole", ("合同期限（月）", "Contract months")),
         Field("wage_at_least_minimum", "flag", ("工资不低于最低工资", "Wage at least the minimum")),
     ],

@@ -26,7 +26,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 def _service(request: Request) -> ClaimsService:
     services: Services = request.app.state.services
     ledger = services.ledger
-    return ClaimsService(ledger, today=lambda: ledger.clock.today())  # the one clock
+    return ClaimsService(ledger)  # "today" from the ledger's one clock
 
 
 @router.get("/web/claims", response_class=HTMLResponse)

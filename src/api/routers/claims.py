@@ -29,8 +29,7 @@ def get_claims(
 ) -> ClaimsService:
     cached = getattr(request.app.state, "claims_service", None)
     if not isinstance(cached, ClaimsService) or cached.ledger is not services.ledger:
-        ledger = services.ledger
-        cached = ClaimsService(ledger, today=lambda: ledger.clock.today())  # the one clock
+        cached = ClaimsService(services.ledger)  # "today" from the ledger's one clock
         request.app.state.claims_service = cached
     return cached
 

@@ -113,8 +113,8 @@ class ClaimantIn(BaseModel):
     resident_id: ResidentIdText | None = None
     category: Category | None = None
     household_id: values.Label | None = None
-    township: values.Label | None = None
-    village: values.Label | None = None
+    township: values.PlaceSegment | None = None
+    village: values.PlaceSegment | None = None
     credit_code: values.Label | None = None
 
 
