@@ -13,7 +13,7 @@ from postledger.api import pages, problems
 from postledger.api.deps import Services
 from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import claims, health, placements, policies, posts, scheduler
+from postledger.api.routers import claims, health, placements, policies, posts, rules, scheduler
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.projections.readmodel import ReadModel, open_engine
 from postledger.workflows.application import open_application, schema_lock
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
-    for module in (health, policies, posts, placements, scheduler, claims):
+    for module in (health, policies, posts, placements, scheduler, claims, rules):
         app.include_router(module.router)
     pages.install(app)
     _document_problems_as_problem_json(app)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -23,10 +21,10 @@ from postledger.domain.actor import NoActor
 from postledger.workflows.settings import Settings
 from tests.e2e.test_placements_api import problem
 
-# Open without a token, on purpose: the service's health and its documentation, the front page
-# and the sign-in and sign-out pages (API.md "Pages"), and the pages' own assets.
-PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/",
-          "/signin", "/signout", "/static"}
+# Open to anyone, each on purpose: the service's health and documents, and (API.md "Pages") the
+# front page, the sign-in that gives a session, signing out, and the pages' own assets.
+PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+          "/", "/signin", "/signout", "/static"}
 
 
 def call(app: Any, method: str, path: str, headers: dict[str, str],
@@ -51,9 +49,8 @@ def call(app: Any, method: str, path: str, headers: dict[str, str],
              "query_string": b"", "root_path": "", "scheme": "http", "http_version": "1.1",
              "server": ("test", 80), "client": ("test", 1),
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
-    # In a thread of its own: a browser-test plugin may keep an event loop running in this one.
-    with ThreadPoolExecutor(max_workers=1) as runner:
-        runner.submit(asyncio.run, app(scope, receive, send)).result()
+    asyncio.run(app(scope, receive, send))
+    import json
 
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], json.loads(body or b"{}"), asked
