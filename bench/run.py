@@ -420,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--database-url runs one size: give --base equal to --size")
     rows: list[Row] = []
     facts: list[dict[str, Any]] = []
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     with tempfile.TemporaryDirectory(prefix="postledger-bench-") as scratch:
         for store in stores:
             for size in sizes:
@@ -434,13 +435,15 @@ def main(argv: list[str] | None = None) -> int:
                     facts.append(bench.facts)
                 finally:
                     location.drop()
-    output = table(rows)
-    print(output)
-    args.results.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (args.results / f"{stamp}.md").write_text(output + "\n")
-    (args.results / f"{stamp}.json").write_text(json.dumps(facts, default=str, indent=1))
+                save(args.results, stamp, rows, facts)  # each store's rows as soon as it ends
+    print(table(rows))
     return 0
+
+
+def save(folder: Path, stamp: str, rows: list[Row], facts: list[dict[str, Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stamp}.md").write_text(table(rows) + "\n")
+    (folder / f"{stamp}.json").write_text(json.dumps(facts, default=str, indent=1))
 
 
 if __name__ == "__main__":

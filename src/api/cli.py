@@ -64,8 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ledger_export.add_argument("--month", required=True, metavar="YYYY-MM")
     ledger_export.add_argument("--as-of", default=None, type=datetime.fromisoformat)
     ledger_export.add_argument("file")
+    commands.add_parser("rules", help="the rule catalogue: each rule in Chinese and English")
 
     args = parser.parse_args(argv)
+    if args.command == "rules":
+        from postledger.domain.rules import RULES
+
+        for rule in RULES:
+            reads = f"  [{', '.join(rule.parameters)}]" if rule.parameters else ""
+            print(f"{rule.id}\t{rule.zh}\t{rule.en}{reads}")
+        return 0
     settings = Settings.from_env()
 
     if args.command == "serve":

@@ -22,6 +22,7 @@ from postledger.api.routers import (
     placements,
     policies,
     posts,
+    rules,
     scheduler,
 )
 from postledger.projections.readmodel import CatchUpLoop, ReadModel
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
-    for module in (health, policies, posts, placements, scheduler, claims, audit, ledger, officials):
+    for module in (health, policies, posts, placements, scheduler, claims, rules, audit, ledger,
+                   officials):
         app.include_router(module.router)
     pages.install(app)
     _document_problems_as_problem_json(app)

@@ -46,7 +46,7 @@ claims = Table(
     Column("version", Integer, nullable=False),
 )
 
-# The claim's state after each of its events (src/workflows/claim_flow.py names them).
+# The claim's state after each of its events (src/domain/claim_flow.py names them).
 _STATES = {"withdrawn": "withdrawn", "paid": "paid"}
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -35,8 +34,10 @@ from sqlalchemy import (
 )
 
 from postledger.domain.errors import InvalidInput
-from postledger.domain.policy import DEFAULT_TERMS, PolicyTerms
+from postledger.domain.policy import stored_terms
+from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.post import jurisdiction_path
+from postledger.domain.presets import DEFAULT_TERMS
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.values import mask_resident_id
 from postledger.projections.findings_dossier import (
@@ -128,7 +129,6 @@ findings = Table(
 )
 
 SUBJECT_TOPICS = ("postledger:placement:", "postledger:legacy_placement:")
-_TERM_FIELDS = {f.name for f in fields(PolicyTerms)}
 
 
 class FindingsReadModel(ReadModelTables):
@@ -278,10 +278,8 @@ class _Context:
         self.versions: dict[str, list[tuple[date, PolicyTerms]]] = {}
         for county, text in conn.execute(select(audit_policies).where(
                 audit_policies.c.county.in_(counties))):
-            self.versions[county] = [
-                (date.fromisoformat(v[0]),
-                 PolicyTerms(**{k: x for k, x in v[1].items() if k in _TERM_FIELDS}))
-                for v in json.loads(text)]
+            self.versions[county] = [(date.fromisoformat(v[0]), stored_terms(v[1]))
+                                     for v in json.loads(text)]
         self.officials: dict[str, list[Official]] = {}
         for r in conn.execute(select(officials).where(officials.c.county.in_(counties))):
             self.officials.setdefault(r.county, []).append(Official(

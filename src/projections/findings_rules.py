@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from postledger.domain.dates import add_years
-from postledger.domain.policy import PolicyTerms
+from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.resident_id import age_on, birthday_at_age
 from postledger.domain.values import parse_month as read_month_start
 from postledger.workflows.clock import BUSINESS_TZ

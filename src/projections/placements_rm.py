@@ -23,11 +23,11 @@ from sqlalchemy import (
     Text,
 )
 
+from postledger.domain.placement_flow import PlacementState, next_state
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import mask_resident_id
 from postledger.projections.follower import Applied, ReadModelTables, Rows
 from postledger.projections.people import PersonKeys
-from postledger.workflows.placement_flow import PlacementState, next_state
 
 metadata = MetaData()
 
@@ -201,8 +201,8 @@ def _trigger(kind: str, e: Any, row: dict[str, Any]) -> str | None:
         return "dismiss_objection" if row["open_objections"] > 1 else "dismiss_last_objection"
     if kind == "annually_reviewed":
         return "pass_review" if e.passed else "fail_review"
-    if kind.startswith("selection") and getattr(e, "passed", True) is False:
-        return "township_reject"  # R-FLOW-4: a failed selection rejects
+    if kind == "selected":  # R-FLOW-4: a failed selection rejects
+        return "select_pass" if e.passed else "select_fail"
     return _TRIGGERS.get(kind)
 
 

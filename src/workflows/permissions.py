@@ -15,7 +15,7 @@ TOWNSHIP_STEPS = frozenset(
         "onboard",
         "warn",
         "annual_review",
-        "extend",
+        "select",
         "exit",
         "withdraw",
     }
@@ -26,8 +26,9 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
     "village": frozenset({"village_review", "record_attendance"}),
     "township": TOWNSHIP_STEPS,
     "county": TOWNSHIP_STEPS
+    # R-EXIT-2: extension by the county employment service centre; R-PAY-3: clawback.
     | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
-                 "claw_back", "import_ledger", "register_official", "read_audit"}),
+                 "claw_back", "import_ledger", "extend", "register_official", "read_audit"}),
     # Inspectors act on nothing; they read, the audit included (API.md "Audit").
     "inspector": frozenset({"read_audit"}),
     # The automatic process; an admin starts it by hand (API.md, "Automatic process").

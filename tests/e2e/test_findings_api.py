@@ -159,6 +159,12 @@ def test_every_planted_fraud_is_found_and_no_clean_placement_is_flagged(
     clean["zhang wei 2"] = town.placement(road, someone(4, **namesake))
     for pid in (clean["zhang wei 1"], clean["zhang wei 2"]):
         town.work(pid, ["2024-01", "2024-02"], days=[20, 21])
+    # A month paid, then clawed back in full (R-PAY-3): the ledger nets it, nothing is flagged.
+    clean["clawed back"] = town.placement(road, someone(6))
+    town.work(clean["clawed back"], ["2024-01", "2024-02"], days=[20, 19])
+    town.post(f"/placements/{clean['clawed back']}/clawback", COUNTY, {
+        "date": "2024-03-10", "month": "2024-01", "amount_fen": 50000,
+        "reason": "病假未扣，全额追回"})
     # A worker applying on their 16th birthday (R-ELIG-1 includes 16).
     clean["sixteen"] = town.placement(road, someone(5, birth=date(2008, 1, 5)))
     town.work(clean["sixteen"], ["2024-01"], days=[15])

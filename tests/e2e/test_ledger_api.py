@@ -49,6 +49,13 @@ def test_the_ledger_of_a_township_month_in_json_and_as_it_stood(
     assert by_id[paid]["secretary"] == "罗书记" and by_id[paid]["post"] == "护路员"
     assert by_id[paid]["resident_id"].count("*") == 8  # masked, never in plain
     assert by_id[left]["amount_fen"] == 0 and by_id[left]["exited_on"] == "2024-02-10"
+    # A clawback (R-PAY-3) is netted: paid 500 yuan, 120 recovered.
+    Town(client, clock).post(f"/placements/{paid}/clawback", COUNTY, {
+        "date": "2024-03-10", "month": "2024-01", "amount_fen": 12000, "reason": "缺勤未扣"})
+    rows = client.get("/ledger?township=chengguan&month=2024-01", headers=INSPECTOR).json()
+    netted = {r["subject_id"]: r for r in rows}[paid]
+    assert (netted["paid_fen"], netted["clawed_back_fen"], netted["amount_fen"]) == (
+        50000, 12000, 38000)
     # Attendance of January was signed on 2 February and paid on the 3rd (the clock's days).
     then = client.get("/ledger", headers=INSPECTOR, params={
         "township": "chengguan", "month": "2024-01", "as_of": "2024-02-02T12:00:00+08:00"}).json()

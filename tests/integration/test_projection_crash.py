@@ -58,7 +58,7 @@ def test_a_follower_killed_mid_stream_resumes_to_what_a_rebuild_gives(
         placement = county.placement_in("active", n=n)
         with acting_as(ADMIN):
             services.ledger.record_attendance(placement.id, date=date(2024, 2, 2), month="2024-01",
-                                              days_worked=n % 20, signatures=SIGNED)
+                                              days_worked=1 + n % 20, signatures=SIGNED)
             services.ledger.pay(placement.id, date=date(2024, 2, 3), month="2024-01",
                                 amount_fen=None)
     total = services.ledger.recorder.max_notification_id()

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from postledger.domain.policy import DEFAULT_TERMS, PolicyTerms
+from postledger.domain.policy_terms import PolicyTerms
+from postledger.domain.presets import DEFAULT_TERMS
 from postledger.projections.findings_rules import Step, Subject, subject_findings
 
 STREAM = "11111111-1111-1111-1111-111111111111"
