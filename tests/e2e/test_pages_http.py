@@ -87,7 +87,7 @@ def test_a_refused_step_is_a_page_naming_the_rule(demo: TestClient, services: Se
     answer = demo.post(f"/web/placements/{applied['id']}/approval",
                        data={"csrf": token, "date": "2026-11-15"})
     assert answer.status_code == 409
-    assert "R-FLOW-1" in answer.text and "按程序顺序办理" in answer.text
+    assert "R-FLOW-1" in answer.text and "各环节不得跳过或颠倒" in answer.text
 
 
 def test_the_claim_form_quotes_the_amount_and_records_nothing(demo: TestClient,
