@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from postledger.domain.errors import InvalidInput
@@ -52,6 +52,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
     projection_commands.add_parser("rebuild", help="rebuild every read model from the event log")
 
+    commands.add_parser("verify", help="the tamper check: recompute every hash chain (R-FRAUD-8)"
+                        ).add_argument("--county", default=None)
+    ledger = commands.add_parser("ledger", help="the monthly real-name ledger file (.xlsx)")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_import = ledger_commands.add_parser("import", help="record a ledger file as reported")
+    ledger_import.add_argument("file")
+    ledger_import.add_argument("--county", required=True)
+    ledger_export = ledger_commands.add_parser("export", help="write a township-month ledger")
+    ledger_export.add_argument("--township", required=True, help="county/township")
+    ledger_export.add_argument("--month", required=True, metavar="YYYY-MM")
+    ledger_export.add_argument("--as-of", default=None, type=datetime.fromisoformat)
+    ledger_export.add_argument("file")
     commands.add_parser("rules", help="the rule catalogue: each rule in Chinese and English")
 
     args = parser.parse_args(argv)
@@ -85,17 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "scheduler":
             return _run_scheduler(services, args.as_of, args.within or "", args.dry_run)
         if args.command == "projections":
-            def progress(done: int) -> None:
-                print(f"\rrebuilding read models: {done} events", end="", file=sys.stderr,
-                      flush=True)
+            return _rebuild(services)
+        if args.command in ("verify", "ledger"):
+            from postledger.api.cli_audit import run_audit_command
 
-            from postledger.projections.claims_readmodel import ClaimsReadModel
-
-            total = services.read_model.rebuild(services.ledger, progress)
-            claims = ClaimsReadModel(services.read_model.engine).rebuild(services.ledger)
-            print(f"\npostledger: read models rebuilt from {total} placement and post events "
-                  f"and {claims} claim events")
-            return 0
+            return run_audit_command(services, args)
     finally:
         services.close()
     return 2
@@ -137,6 +143,20 @@ def _load_demo(services: Services, args: argparse.Namespace) -> int:
         print(f"postledger: demo county loaded: {summary}")
     else:
         print(f"postledger: {summary}")
+    return 0
+
+
+def _rebuild(services: Services) -> int:
+    import time
+
+    total = services.ledger.recorder.max_notification_id() or 0
+    started = time.perf_counter()
+    bar = _progress_bar("events")
+    read = services.read_model.rebuild(services.ledger, lambda done: bar(min(done, total), total))
+    seconds = max(time.perf_counter() - started, 1e-9)
+    names = ", ".join(m.name for m in services.read_model.follower.read_models)
+    print(f"\npostledger: read models rebuilt ({names}) from {read} events in {seconds:.1f} s "
+          f"({read / seconds:.0f} events/s)")
     return 0
 
 

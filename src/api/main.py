@@ -13,9 +13,19 @@ from postledger.api import pages, problems
 from postledger.api.deps import Services
 from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import claims, health, placements, policies, posts, rules, scheduler
-from postledger.projections.claims_readmodel import ClaimsReadModel
-from postledger.projections.readmodel import ReadModel, open_engine
+from postledger.api.routers import (
+    audit,
+    claims,
+    health,
+    ledger,
+    officials,
+    placements,
+    policies,
+    posts,
+    rules,
+    scheduler,
+)
+from postledger.projections.readmodel import CatchUpLoop, ReadModel
 from postledger.workflows.application import open_application, schema_lock
 from postledger.workflows.clock import BusinessClock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
@@ -25,8 +35,7 @@ from postledger.workflows.settings import Settings
 def open_services(settings: Settings, clock: BusinessClock | None = None) -> Services:
     with schema_lock(settings):
         ledger = open_application(settings, clock)
-        read_model = ReadModel(open_engine(settings))
-        ClaimsReadModel(read_model.engine)  # creates its table while the lock is held
+        read_model = ReadModel.open(settings)  # creates its tables while the lock is held
     return Services(settings=settings, ledger=ledger, read_model=read_model)
 
 
@@ -40,6 +49,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         owned = services is None
         mask_logs("uvicorn.access", "uvicorn.error", "postledger")
         app.state.services = services or open_services(chosen)
+        following = None
+        if owned:  # catch up on start and while serving
+            following = CatchUpLoop(app.state.services.read_model, app.state.services.ledger)
+            following.start()
         daily = None
         if chosen.scheduler_daily_at:
             daily = DailyScheduler(
@@ -52,6 +65,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             if daily is not None:
                 daily.stop()
+            if following is not None:
+                following.stop()
             if owned:
                 app.state.services.close()
 
@@ -67,7 +82,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
-    for module in (health, policies, posts, placements, scheduler, claims, rules):
+    for module in (health, policies, posts, placements, scheduler, claims, rules, audit, ledger,
+                   officials):
         app.include_router(module.router)
     pages.install(app)
     _document_problems_as_problem_json(app)

@@ -1,36 +1,35 @@
-"""The claims list (``GET /claims``): one row per subsidy claim, fed from the event log.
+"""Subsidy claims by type, state and claimant (``GET /claims``), folded from the claim events.
 
-A ``LogFollower`` (src/projections/readmodel.py) with its own position, ``claims``, in
-``rm_tracking``. A row is the claim's latest state.
+The claimant is held as a keyed hash (src/projections/people.py), never in plain.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     Date,
     Integer,
     MetaData,
     String,
     Table,
     Text,
-    select,
 )
 
-from postledger.domain.subsidies.claim import SubsidyClaim
-from postledger.projections.readmodel import LogFollower, inside, matching
+from postledger.domain.post import jurisdiction_path
+from postledger.projections.follower import Applied, ReadModelTables, Rows
+from postledger.projections.people import PersonKeys
+from postledger.projections.placements_rm import event_name
 
 metadata = MetaData()
 
 # Free text (names, places) is Text and money BigInteger: a row the domain accepted must never
 # fail to project, or the follower would stop at it for good.
-
 claims = Table(
-    "rm_claims_v2",
+    "rm_claims_v3",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("type", String(32), nullable=False, index=True),
@@ -39,7 +38,7 @@ claims = Table(
     Column("path", Text, nullable=False, index=True),
     Column("state", String(32), nullable=False, index=True),
     Column("claimant_name", Text, nullable=False),
-    Column("claimant_key", Text, nullable=False, index=True),
+    Column("claimant_key", String(40), nullable=False, index=True),
     Column("amount_fen", BigInteger, nullable=False),
     Column("paid_fen", BigInteger, nullable=False),
     Column("clawed_back_fen", BigInteger, nullable=False),
@@ -47,46 +46,44 @@ claims = Table(
     Column("version", Integer, nullable=False),
 )
 
-class ClaimsReadModel(LogFollower):
-    projection = "claims_v2"  # the schema version: see src/projections/readmodel.py
+# The claim's state after each of its events (src/domain/claim_flow.py names them).
+_STATES = {"withdrawn": "withdrawn", "paid": "paid"}
+
+
+class ClaimsReadModel(ReadModelTables):
+    name = "claims_v3"
     tables = (claims,)
-    watched = (SubsidyClaim,)
+    topic_prefixes = ("postledger:subsidy_claim:",)
 
-    def project(self, conn: Any, aggregate: Any) -> None:
-        if isinstance(aggregate, SubsidyClaim):
-            self.replace_row(conn, claims, claim_row(aggregate))
+    def __init__(self, keys: PersonKeys) -> None:
+        self.keys = keys
 
-    def list_claims(
-        self,
-        *,
-        within: str,
-        county: str | None = None,
-        claim_type: str | None = None,
-        state: str | None = None,
-        limit: int = 1000,
-        offset: int = 0,
-    ) -> list[dict[str, Any]]:
-        query = matching(select(claims).where(inside(claims.c.path, within)), claims,
-                         county=county, type=claim_type, state=state)
-        query = query.order_by(claims.c.submitted_on, claims.c.id).limit(limit).offset(offset)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-
-def claim_row(c: SubsidyClaim) -> dict[str, Any]:
-    submitted_on: date = c.submitted_on
-    return {
-        "id": str(c.id),
-        "type": c.claim_type,
-        "county": c.county,
-        "township": c.township,
-        "path": c.path,
-        "state": c.state.value,
-        "claimant_name": str(c.claimant.get("name", "")),
-        "claimant_key": str(c.claimant.get("resident_id") or c.claimant.get("name", "")),
-        "amount_fen": c.amount_fen,
-        "paid_fen": c.paid_fen,
-        "clawed_back_fen": c.clawed_back_fen,
-        "submitted_on": submitted_on,
-        "version": c.version,
-    }
+    def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
+        rows = Rows(conn, claims, "id", ["id"], {str(e.stream_id) for e in events})
+        for applied in events:
+            e, cid, kind = applied.event, str(applied.stream_id), event_name(applied.topic)
+            if kind == "submitted":
+                township = e.claimant.get("township") or None
+                who = e.claimant.get("resident_id") or e.claimant.get("name", "")
+                rows.put({
+                    "id": cid, "type": e.claim_type, "county": e.county, "township": township,
+                    "path": jurisdiction_path(e.county, township), "state": "submitted",
+                    "claimant_name": str(e.claimant.get("name", "")),
+                    "claimant_key": self.keys.hash(str(who)) or "",
+                    "amount_fen": e.amount_fen, "paid_fen": 0, "clawed_back_fen": 0,
+                    "submitted_on": e.date, "version": 0,
+                })
+            row = rows.get(cid)
+            if row is None:
+                continue
+            if kind == "reviewed":
+                row["state"] = "approved" if e.approve else "rejected"
+            elif kind == "paid":
+                row["paid_fen"] = e.amount_fen
+            elif kind == "clawed_back":
+                row["clawed_back_fen"] += e.amount_fen
+                row["state"] = ("clawed_back" if row["clawed_back_fen"] >= row["paid_fen"]
+                                else "partly_clawed_back")
+            row["state"] = _STATES.get(kind, row["state"])
+            row["version"] = applied.version
+        rows.write()

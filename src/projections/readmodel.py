@@ -1,31 +1,21 @@
-"""Read models in SQLAlchemy, fed from the event log.
+"""The read models as the API and the scheduler use them: one ``Follower`` over the registry
+(src/projections/registry.py) and the list queries of API.md.
 
-``catch_up`` follows the application's notification log from the last tracked position (the
-library's ``ProjectionRunner`` cannot follow a SQLite store, NOTES-eventsourcing.md), and writes
-the rows and the new position in one transaction. The position moves by compare-and-set, so two
-processes catching up at once never both apply a batch: each batch lands exactly once. Rows are
-the latest state of their aggregate, so applying one twice would change nothing anyway.
-
-A read model's tables and its tracking row carry a schema version (``_v2``): a release that
-changes a table bumps it, and the new tables fill themselves from position 0 of the event log
-on first use, with no migration to run (read models are derived; the old tables are left
-behind untouched). ``rebuild`` drops and recreates the tables, then replays.
+``catch_up`` applies the new events to every read model (src/projections/follower.py: rows and
+position in one transaction); ``rebuild`` drops and refills them all.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
     Column,
-    Date,
     Engine,
     Float,
     Integer,
@@ -35,71 +25,25 @@ from sqlalchemy import (
     Text,
     and_,
     create_engine,
-    delete,
     event,
     func,
-    insert,
     or_,
     select,
-    update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 
-from postledger.domain.placement import Placement
-from postledger.domain.post import Post
-from postledger.workflows.application import PostLedger
+from postledger.projections import audit_queries
+from postledger.projections.claims_readmodel import claims
+from postledger.projections.follower import Follower
+from postledger.projections.ledger_rm import ledger_rows, utc
+from postledger.projections.people import PersonKeys
+from postledger.projections.placements_rm import placement_states, placements, posts
+from postledger.projections.registry import read_models
 from postledger.workflows.settings import Settings
 
+log = logging.getLogger(__name__)
+
 metadata = MetaData()
-
-tracking = Table(
-    "rm_tracking",
-    metadata,
-    Column("projection", String(64), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
-
-posts = Table(
-    "rm_posts_v2",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("county", Text, nullable=False, index=True),
-    Column("township", Text, nullable=False, index=True),
-    Column("village", Text),
-    Column("path", Text, nullable=False, index=True),
-    Column("department", Text, nullable=False),
-    Column("kind", String(32), nullable=False, index=True),
-    Column("title", Text, nullable=False),
-    Column("headcount", Integer, nullable=False),
-    Column("occupied", Integer, nullable=False),
-    Column("monthly_subsidy_fen", BigInteger),
-    Column("full_time", Boolean, nullable=False),
-    Column("notice_published_on", Date),
-    Column("notice_closes_on", Date),
-    Column("version", Integer, nullable=False),
-)
-
-placements = Table(
-    "rm_placements_v2",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("post_id", String(36), nullable=False, index=True),
-    Column("county", Text, nullable=False, index=True),
-    Column("township", Text, nullable=False, index=True),
-    Column("village", Text),
-    Column("path", Text, nullable=False, index=True),
-    Column("state", String(32), nullable=False, index=True),
-    Column("resident_id", String(18), nullable=False, index=True),
-    Column("name", Text, nullable=False),
-    Column("category", String(16), nullable=False),
-    Column("applied_on", Date, nullable=False),
-    Column("onboarded_on", Date),
-    Column("agreement_end", Date),
-    Column("last_review_on", Date),
-    Column("exited_on", Date),
-    Column("exit_reason", String(32)),
-    Column("version", Integer, nullable=False),
-)
 
 # Idempotency keys (src/api/idempotency.py). ``scope`` is a digest of the actor, the route and
 # the key, and ``body_sha256`` a digest of the canonical body: no personal data beyond the
@@ -114,10 +58,6 @@ idempotency_keys = Table(
     Column("response", Text),
     Column("claimed_at", Float, nullable=False, index=True),
 )
-
-PROJECTION = "placements_and_posts_v2"
-BATCH = 500
-_TOPICS_WATCHED = ("postledger:post", "postledger:placement")
 
 
 def open_engine(settings: Settings) -> Engine:
@@ -143,108 +83,25 @@ def open_engine(settings: Settings) -> Engine:
     return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
 
 
-class LogFollower:
-    """Follows the notification log for the events of ``watched`` aggregates and keeps
-    ``tables`` up to date, tracking its position in ``rm_tracking`` under ``projection``."""
+class ReadModel:
+    """Placements, posts, claims, ledger and findings, for the lists of API.md."""
 
-    projection: str
-    tables: tuple[Table, ...]
-    watched: tuple[type[Any], ...]
-
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, keys: PersonKeys) -> None:
         self.engine = engine
-        self._lock = threading.Lock()
-        metadata.create_all(engine, tables=[tracking])
-        for table in self.tables:
-            table.create(engine, checkfirst=True)
-        self._ensure_tracking()
-
-    def project(self, conn: Any, aggregate: Any) -> None:
-        raise NotImplementedError
-
-    def _ensure_tracking(self) -> None:
-        try:
-            with self.engine.begin() as conn:
-                found = conn.execute(
-                    select(tracking.c.position).where(tracking.c.projection == self.projection)
-                ).first()
-                if found is None:
-                    conn.execute(insert(tracking).values(projection=self.projection, position=0))
-        except IntegrityError:
-            pass  # another process inserted it first
-
-    def catch_up(
-        self, app: PostLedger, progress: Callable[[int], None] | None = None
-    ) -> int:
-        """Apply every new notification; returns how many were applied."""
-        applied = 0
-        with self._lock:
-            while True:
-                done = self._apply_next_batch(app)
-                if done is None:
-                    return applied
-                applied += done
-                if progress is not None:
-                    progress(applied)
-
-    def _apply_next_batch(self, app: PostLedger) -> int | None:
-        with self.engine.begin() as conn:
-            # The row lock queues concurrent followers (PostgreSQL); SQLite's write lock
-            # does the same. Whoever waits then reads the position the other one left.
-            position = conn.execute(
-                select(tracking.c.position)
-                .where(tracking.c.projection == self.projection)
-                .with_for_update()
-            ).scalar_one()
-            notes = app.recorder.select_notifications(
-                start=position + 1, limit=BATCH, topics=watched_topics(self.watched)
-            )
-            if not notes:
-                return None
-            for aggregate_id in {UUID(str(n.originator_id)) for n in notes}:
-                self.project(conn, app.repository.get(aggregate_id))
-            moved = conn.execute(
-                update(tracking)
-                .where(and_(tracking.c.projection == self.projection,
-                            tracking.c.position == position))
-                .values(position=notes[-1].id)
-            ).rowcount
-            if moved != 1:  # another process applied this batch first: drop ours
-                conn.rollback()
-                return 0
-            return len(notes)
-
-    def rebuild(self, app: PostLedger, progress: Callable[[int], None] | None = None) -> int:
-        with self.engine.begin() as conn:
-            for table in self.tables:  # recreated: a table of an older shape takes the new one
-                table.drop(conn, checkfirst=True)
-                table.create(conn)
-            conn.execute(update(tracking).where(tracking.c.projection == self.projection)
-                         .values(position=0))
-        return self.catch_up(app, progress)
-
-    @staticmethod
-    def replace_row(conn: Any, table: Table, row: dict[str, Any]) -> None:
-        conn.execute(delete(table).where(table.c.id == row["id"]))
-        conn.execute(insert(table).values(**row))
-
-
-class ReadModel(LogFollower):
-    """Placements and posts, for the lists of API.md and the scheduler."""
-
-    projection = PROJECTION
-    tables = (posts, placements)
-    watched = (Post, Placement)
-
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine)
+        self.keys = keys
+        self.follower = Follower(engine, read_models(keys))
         metadata.create_all(engine)  # idempotency keys live beside the read models
+        audit_queries.metadata.create_all(engine)
 
-    def project(self, conn: Any, aggregate: Any) -> None:
-        if isinstance(aggregate, Placement):
-            self.replace_row(conn, placements, placement_row(aggregate))
-        elif isinstance(aggregate, Post):
-            self.replace_row(conn, posts, post_row(aggregate))
+    @classmethod
+    def open(cls, settings: Settings) -> ReadModel:
+        return cls(open_engine(settings), PersonKeys.derived_from(settings.chain_key))
+
+    def catch_up(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
+        return self.follower.catch_up(app, progress)
+
+    def rebuild(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
+        return self.follower.rebuild(app, progress)
 
     # ------------------------------------------------------------------ queries
     def list_placements(
@@ -255,17 +112,25 @@ class ReadModel(LogFollower):
         township: str | None = None,
         state: str | None = None,
         person: str | None = None,
+        as_of: datetime | None = None,
         limit: int = 1000,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
-        query = matching(
-            select(placements).where(inside(placements.c.path, within)), placements,
-            county=county, township=township, state=state,
-            resident_id=person.strip().upper() if person else None,
-        )
-        query = query.order_by(placements.c.applied_on, placements.c.id).limit(limit).offset(offset)
+        p = placements
+        query = matching(select(p).where(inside(p.c.path, within)), p, county=county,
+                         township=township, person_hash=self.keys.hash(person) if person else None)
+        if as_of is None:
+            query = matching(query, p, state=state)
+        else:  # the state each placement was in at that instant (rm_placement_states)
+            s = placement_states
+            query = (query.add_columns(s.c.state.label("state_then"))
+                     .join(s, s.c.placement_id == p.c.id)
+                     .where(and_(s.c.since <= utc(as_of),
+                                 or_(s.c.until.is_(None), s.c.until > utc(as_of)))))
+            query = query.where(s.c.state == state) if state else query
+        query = query.order_by(p.c.applied_on, p.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+            return [_summary(dict(r._mapping)) for r in conn.execute(query)]
 
     def active_placement_ids(self, *, within: str) -> list[UUID]:
         query = select(placements.c.id).where(
@@ -287,6 +152,57 @@ class ReadModel(LogFollower):
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(posts.c.title))]
 
+    def list_claims(
+        self,
+        *,
+        within: str,
+        county: str | None = None,
+        claim_type: str | None = None,
+        state: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        query = matching(select(claims).where(inside(claims.c.path, within)), claims,
+                         county=county, type=claim_type, state=state)
+        query = query.order_by(claims.c.submitted_on, claims.c.id).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # ------------------------------------------------------------------ audit
+    def ledger(self, *, township_path: str, month: str,
+               as_of: datetime | None = None) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return ledger_rows(conn, township_path, month, as_of)
+
+    def findings(self, *, county: str | None, township: str | None = None,
+                 rule: str | None = None, as_of: datetime | None = None) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return audit_queries.list_findings(conn, county=county, township=township, rule=rule,
+                                               as_of=as_of)
+
+    def record_tamper_links(self, scope: str, broken: list[Any]) -> None:
+        with self.engine.begin() as conn:
+            audit_queries.record_tamper_links(conn, scope, broken, utcnow())
+
+    def officials(self, *, county: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return audit_queries.list_officials(conn, county)
+
+    def work_queue(self, *, within: str, role: str, today: date) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return audit_queries.work_queue(conn, within_clause=lambda c: inside(c, within),
+                                            role=role, today=today)
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    row["resident_id"] = row.pop("resident_id_masked")
+    then = row.pop("state_then", None)
+    if then is not None and then != row["state"]:
+        row["state"] = then
+        if then not in ("exited", "withdrawn", "rejected"):
+            row["exited_on"] = row["exit_reason"] = None
+    return row
+
 
 def matching(query: Any, table: Table, **wanted: str | None) -> Any:
     """``query`` narrowed to rows whose columns equal each value given (None: no filter)."""
@@ -294,16 +210,6 @@ def matching(query: Any, table: Table, **wanted: str | None) -> Any:
         if value:
             query = query.where(table.c[column] == value)
     return query
-
-
-def watched_topics(classes: Sequence[type[Any]]) -> list[str]:
-    """The topics of every event class of the given aggregate classes."""
-    topics: list[str] = []
-    for cls in classes:
-        for value in vars(cls).values():
-            if isinstance(value, type) and issubclass(value, cls.Event) and value is not cls.Event:
-                topics.append(get_topic(value))
-    return topics
 
 
 def inside(column: Any, within: str) -> Any:
@@ -317,49 +223,31 @@ def inside(column: Any, within: str) -> Any:
     return or_(column == within, func.substr(column, 1, len(prefix)) == prefix)
 
 
-def placement_row(p: Placement) -> dict[str, Any]:
-    return {
-        "id": str(p.id),
-        "post_id": str(p.post_id),
-        "county": p.county,
-        "township": p.township,
-        "village": p.village,
-        "path": p.path,
-        "state": p.state.value,
-        "resident_id": p.applicant["resident_id"],
-        "name": p.applicant["name"],
-        "category": p.category,
-        "applied_on": p.applied_on,
-        "onboarded_on": p.onboarded_on,
-        "agreement_end": p.agreement_end,
-        "last_review_on": p.last_review_on,
-        "exited_on": _as_date(p.exit["date"]) if p.exit else p.withdrawn_on,
-        "exit_reason": p.exit["reason"] if p.exit else None,
-        "version": p.version,
-    }
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
-def post_row(p: Post) -> dict[str, Any]:
-    latest = p.notices[-1] if p.notices else None
-    return {
-        "id": str(p.id),
-        "county": p.county,
-        "township": p.township,
-        "village": p.village,
-        "path": p.path,
-        "department": p.department,
-        "kind": p.kind,
-        "title": p.title,
-        "headcount": p.headcount,
-        "occupied": len(p.occupants),
-        "monthly_subsidy_fen": p.monthly_subsidy_fen,
-        "full_time": p.full_time,
-        "notice_published_on": latest["date"] if latest else None,
-        "notice_closes_on": latest["closes_on"] if latest else None,
-        "version": p.version,
-    }
+class CatchUpLoop:
+    """Keeps the read models caught up while the service runs: once at start, then every
+    ``seconds``, so lists and findings are current even when nobody reads them."""
 
+    def __init__(self, read_model: ReadModel, app: Any, seconds: float = 2.0) -> None:
+        self.read_model, self.app, self.seconds = read_model, app, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="read-models", daemon=True)
 
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    def start(self) -> None:
+        self.read_model.catch_up(self.app)
+        self._thread.start()
 
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.seconds):
+            try:
+                self.read_model.catch_up(self.app)
+            except SQLAlchemyError:  # the database went away for a moment: try again later
+                log.exception("read models: catch-up failed; retrying")

@@ -15,6 +15,7 @@ request never finished is released after this long (API.md v1.1).
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from eventsourcing.postgres import PostgresFactory
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
+DEMO_CHAIN_KEY = b"postledger demo chain key, public".ljust(32, b".")[:32]
 
 # eventsourcing's aggregate cache: a command no longer replays its aggregates from the first
 # event. Before each use a cached aggregate is fast-forwarded with the events stored since
@@ -44,6 +46,7 @@ class Settings:
     lock_timeout_seconds: int = 5
     statement_timeout_seconds: int = 30
     idempotency_inflight_seconds: float = 60.0
+    chain_key_b64: str | None = None  # POSTLEDGER_CHAIN_KEY (API.md v1.1 "Audit")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -60,7 +63,21 @@ class Settings:
             statement_timeout_seconds=int(env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30),
             idempotency_inflight_seconds=float(
                 env.get("POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS") or 60),
+            chain_key_b64=env.get("POSTLEDGER_CHAIN_KEY") or None,
         )
+
+    @property
+    def chain_key(self) -> bytes:
+        """The HMAC key of chain heads and of resident-id hashes in read models (32 bytes).
+        Demo mode alone falls back to a fixed, public demo key."""
+        if self.chain_key_b64:
+            key = base64.b64decode(self.chain_key_b64, validate=True)
+            if len(key) != 32:
+                raise ValueError("POSTLEDGER_CHAIN_KEY must be base64 of 32 bytes")
+            return key
+        if self.mode == "demo":
+            return DEMO_CHAIN_KEY
+        raise ValueError("POSTLEDGER_CHAIN_KEY is required in production mode")
 
     @property
     def store(self) -> str:
@@ -86,14 +103,18 @@ class Settings:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {
                 **AGGREGATE_CACHE,
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                # The library's recorders, which also anchor chain heads (chain_anchor.py).
+                "PERSISTENCE_MODULE": "postledger.workflows.chain_anchor:AnchoredSQLiteFactory",
+                "CHAIN_KEY": base64.b64encode(self.chain_key).decode(),
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout_seconds),
             }
         parts = urlsplit(self.database_url)
         return {
             **AGGREGATE_CACHE,
-            "PERSISTENCE_MODULE": "postledger.workflows.settings:PostgresWithTimeouts",
+            # PostgresWithTimeouts, which also anchors chain heads (chain_anchor.py).
+            "PERSISTENCE_MODULE": "postledger.workflows.chain_anchor:AnchoredPostgresFactory",
+            "CHAIN_KEY": base64.b64encode(self.chain_key).decode(),
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),

@@ -142,7 +142,7 @@ def test_the_read_model_lists_what_the_log_says_and_applies_each_batch_once(
     county = County(services.ledger)
     active = county.placement_in("active", n=1)
     county.placement_in("in_publicity", n=2)
-    second_reader = ReadModel(services.read_model.engine)
+    second_reader = ReadModel(services.read_model.engine, services.read_model.keys)
     race(lambda: services.read_model.catch_up(services.ledger),
          lambda: second_reader.catch_up(services.ledger))
     rows = services.read_model.list_placements(within="520524", state="active")

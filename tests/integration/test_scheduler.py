@@ -184,7 +184,8 @@ def test_two_runner_processes_at_once_end_each_placement_once(
     # Born 1959-06-01: 66 on 2025-06-01, a date the command line's real clock has passed.
     placements = [county.placement_in("active", n=n, birth=date(1959, 6, 1))
                   for n in range(1, 9)]
-    env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url}
+    env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url,
+           "POSTLEDGER_MODE": settings.mode}
     command = [sys.executable, "-c",
                "import sys, json; from postledger.api.cli import main; "
                "sys.exit(main(['scheduler', 'run', '--as-of', '2025-07-01']))"]
@@ -253,6 +254,7 @@ def test_the_command_line_refuses_a_future_as_of_unless_it_is_a_dry_run(
     finally:
         services.close()
     monkeypatch.setenv("POSTLEDGER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("POSTLEDGER_MODE", settings.mode)  # production needs the chain key
     assert main(["scheduler", "run", "--as-of", "2099-01-01"]) == 2  # the real clock's today
     assert "R-INPUT-2" in capsys.readouterr().err
     assert main(["scheduler", "run", "--as-of", "2099-01-01", "--dry-run"]) == 0

@@ -16,7 +16,6 @@ from postledger.api.pages.placements import done
 from postledger.api.pages.queue import may
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
 from postledger.domain.errors import PostLedgerError
-from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
 from postledger.workflows.clock import BUSINESS_TZ
 
@@ -32,7 +31,7 @@ def _service(request: Request) -> ClaimsService:
 @router.get("/web/claims", response_class=HTMLResponse)
 def claim_list(request: Request, actor: SignedIn, type: str = "", state: str = "") -> Response:
     services: Services = request.app.state.services
-    read = ClaimsReadModel(services.read_model.engine)
+    read = services.read_model  # every read model, claims included (src/projections/registry.py)
     read.catch_up(services.ledger)
     rows = read.list_claims(within=actor.jurisdiction, claim_type=type or None,
                             state=state or None, limit=300)

@@ -18,7 +18,6 @@ from postledger.domain.dates import add_months, add_years, month_of
 from postledger.domain.placement import Placement
 from postledger.domain.placement_rules import overdue_review
 from postledger.domain.values import parse_month
-from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.permissions import STEPS_BY_ROLE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -155,7 +154,7 @@ def _review_due(p: Placement, today: date) -> date | None:
 
 
 def _claims_work(services: Services, actor: Actor, by_key: dict[str, Section]) -> None:
-    claims = ClaimsReadModel(services.read_model.engine)
+    claims = services.read_model  # every read model, claims included
     claims.catch_up(services.ledger)
     for key, state in (("claim-review", "submitted"), ("claim-payment", "approved")):
         if key not in by_key:

@@ -9,14 +9,20 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
-from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Services, get_services, taking
+from postledger.api.deps import (
+    SIGNED_IN_ONLY,
+    CurrentActor,
+    ReadModels,
+    Services,
+    get_services,
+    taking,
+)
 from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
 from postledger.domain.subsidies.base import ClaimantIn
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.domain.subsidies.registry import CLAIM_TYPES
 from postledger.domain.values import BusinessDate, Code, FreeText, Money, PlaceSegment
-from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
 
 router = APIRouter(prefix="/claims", tags=["claims"], responses=PROBLEM_RESPONSES,
@@ -34,19 +40,7 @@ def get_claims(
     return cached
 
 
-def get_claims_read_model(
-    request: Request, services: Annotated[Services, Depends(get_services)]
-) -> ClaimsReadModel:
-    engine = services.read_model.engine
-    cached = getattr(request.app.state, "claims_read_model", None)
-    if not isinstance(cached, ClaimsReadModel) or cached.engine is not engine:
-        cached = ClaimsReadModel(engine)
-        request.app.state.claims_read_model = cached
-    return cached
-
-
 Claims = Annotated[ClaimsService, Depends(get_claims)]
-ClaimsRead = Annotated[ClaimsReadModel, Depends(get_claims_read_model)]
 
 
 # ---------------------------------------------------------------- shapes
@@ -161,7 +155,7 @@ def submit(body: ClaimCreate, actor: CurrentActor, claims: Claims) -> ClaimPubli
 def list_claims(
     actor: CurrentActor,
     claims: Claims,
-    read_model: ClaimsRead,
+    read_model: ReadModels,
     county: PlaceSegment | None = None,
     type: Code | None = None,
     state: Code | None = None,

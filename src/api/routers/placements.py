@@ -10,13 +10,13 @@ from fastapi import APIRouter, Path, status
 
 from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
 from postledger.api.problems import PROBLEM_RESPONSES
+from postledger.api.routers.audit import an_instant
 from postledger.api.schemas import (
     AnnualReviewIn,
     AttendanceIn,
     Dated,
     ExitIn,
     ExtensionIn,
-    HistoryPublic,
     ObjectionIn,
     ObjectionRaised,
     OnboardingIn,
@@ -34,6 +34,7 @@ from postledger.api.schemas import (
 )
 from postledger.domain.errors import InvalidInput
 from postledger.domain.values import Code, PlaceSegment, ResidentIdText
+from postledger.workflows.ledger_io import SourcedHistoryEntry, placement_history
 
 # An objection id is the UUID text the objection step answered.
 ObjectionId = Annotated[str, Path(max_length=64)]
@@ -59,10 +60,12 @@ def list_placements(
     township: PlaceSegment | None = None,
     state: Code | None = None,
     person: ResidentIdText | None = None,
+    as_of: datetime | None = None,
 ) -> list[PlacementSummary]:
     read_model.catch_up(ledger)
     rows = read_model.list_placements(
-        within=actor.jurisdiction, county=county, township=township, state=state, person=person
+        within=actor.jurisdiction, county=county, township=township, state=state, person=person,
+        as_of=an_instant(as_of),
     )
     return [PlacementSummary(**row) for row in rows]
 
@@ -77,9 +80,10 @@ def get_placement(
 
 
 @router.get("/{placement_id}/history")
-def history(placement_id: UUID, actor: CurrentActor, ledger: Ledger) -> list[HistoryPublic]:
-    ledger.get_placement(placement_id)  # 404 and jurisdiction check
-    return ledger.history(placement_id)
+def history(
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger
+) -> list[SourcedHistoryEntry]:
+    return placement_history(ledger, placement_id)  # imported history says its file and row
 
 
 @router.post("/{placement_id}/village-review", dependencies=[taking("village_review")])

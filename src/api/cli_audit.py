@@ -1,0 +1,68 @@
+"""``postledger verify`` and ``postledger ledger import|export`` (API.md "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from postledger.domain.actor import Actor, acting_as
+
+if TYPE_CHECKING:
+    from postledger.api.deps import Services
+
+CLI_NAME = "cli"
+
+
+def run_audit_command(services: Services, args: argparse.Namespace) -> int:
+    if args.command == "verify":
+        return _verify(services, args.county)
+    if args.ledger_command == "import":
+        return _import(services, Path(args.file), args.county)
+    return _export(services, args.township.strip("/"), args.month, args.as_of, Path(args.file))
+
+
+def _verify(services: Services, county: str | None) -> int:
+    from postledger.workflows.verify import verify_chains
+
+    def progress(done: int) -> None:
+        print(f"\rverifying: {done} events", end="", file=sys.stderr, flush=True)
+
+    report = verify_chains(services.ledger, county, progress)
+    print(file=sys.stderr)
+    services.read_model.record_tamper_links(county or "", report.broken)
+    print(json.dumps({"ok": report.ok, "checked_streams": report.checked_streams,
+                      "checked_events": report.checked_events,
+                      "broken": [{"stream_id": b.stream_id, "version": b.version,
+                                  "problem": b.problem} for b in report.broken]},
+                     ensure_ascii=False, indent=2))
+    return 0 if report.ok else 1
+
+
+def _import(services: Services, file: Path, county: str) -> int:
+    from postledger.workflows.ledger_io import import_ledger
+
+    with acting_as(Actor("county", county, CLI_NAME)):
+        report = import_ledger(services.ledger, file.read_bytes(), file_name=file.name,
+                               county=county)
+    services.read_model.catch_up(services.ledger)
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _export(services: Services, township: str, month: str, as_of: object, file: Path) -> int:
+    from datetime import datetime
+
+    from postledger.domain.values import parse_month
+    from postledger.workflows.ledger_io import export_ledger
+
+    parse_month(month)
+    when = as_of if isinstance(as_of, datetime) else None
+    services.read_model.catch_up(services.ledger)
+    rows = services.read_model.ledger(township_path=township, month=month, as_of=when)
+    with acting_as(Actor("inspector", township.split("/")[0], CLI_NAME)):
+        file.write_bytes(export_ledger(services.ledger, rows))
+    print(f"postledger: {len(rows)} rows of {township} {month} written to {file}")
+    return 0

@@ -1,0 +1,215 @@
+"""Following the event log: every read model folds the events themselves, batch by batch.
+
+The library's ``ProjectionRunner`` cannot follow a SQLite store (NOTES-eventsourcing.md), so the
+``Follower`` polls ``select_notifications`` from the lowest position its read models have
+reached, decodes each notification's event once, and hands each read model the events it has
+not applied yet. A batch's rows and every read model's new position are written in **one**
+transaction: a crash loses the whole batch or none of it, so an event is never skipped nor
+applied twice. Concurrent followers queue on the tracking rows (``FOR UPDATE``; SQLite's write
+lock does the same) and the position moves by compare-and-set.
+
+A read model's ``name`` carries its schema version: a release that changes its tables bumps
+it, and the new tables fill themselves from position 0 on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    and_,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+tracking_metadata = MetaData()
+
+tracking = Table(
+    "rm_tracking",
+    tracking_metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One decoded event as a read model sees it."""
+
+    notification_id: int
+    topic: str
+    stream_id: UUID
+    version: int
+    recorded_at: datetime
+    event: Any
+
+
+class ReadModelTables:
+    """A read model: its tables and how it folds one batch of events into them."""
+
+    name: str  # tracking key, with the schema version
+    tables: tuple[Table, ...]
+    topic_prefixes: tuple[str, ...]  # the aggregates whose events it reads
+
+    def handles(self, topic: str) -> bool:
+        return topic.startswith(self.topic_prefixes)
+
+    def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
+        raise NotImplementedError
+
+
+class Follower:
+    """Keeps every registered read model up to date with the event log."""
+
+    def __init__(self, engine: Engine, read_models: Sequence[ReadModelTables]) -> None:
+        self.engine = engine
+        self.read_models = tuple(read_models)
+        self._lock = threading.Lock()
+        tracking_metadata.create_all(engine)
+        for model in self.read_models:
+            for table in model.tables:
+                table.create(engine, checkfirst=True)
+            self._ensure_tracking(model.name)
+
+    def _ensure_tracking(self, name: str) -> None:
+        try:
+            with self.engine.begin() as conn:
+                found = conn.execute(
+                    select(tracking.c.position).where(tracking.c.projection == name)
+                ).first()
+                if found is None:
+                    conn.execute(insert(tracking).values(projection=name, position=0))
+        except IntegrityError:
+            pass  # another process inserted it first
+
+    def catch_up(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
+        """Apply every new notification; returns how many were read."""
+        done = 0
+        with self._lock:
+            while True:
+                read = self._apply_next_batch(app)
+                if read is None:
+                    return done
+                done += read
+                if progress is not None:
+                    progress(done)
+
+    def positions(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {str(r[0]): int(r[1]) for r in conn.execute(select(tracking))}
+
+    def _apply_next_batch(self, app: Any) -> int | None:
+        names = [m.name for m in self.read_models]
+        with self.engine.begin() as conn:
+            positions = {
+                str(r[0]): int(r[1])
+                for r in conn.execute(
+                    select(tracking).where(tracking.c.projection.in_(names)).with_for_update()
+                )
+            }
+            start = min(positions.values()) + 1
+            notes = app.recorder.select_notifications(start=start, limit=BATCH)
+            if not notes:
+                return None
+            decoded = [_decoded(app, note) for note in notes]
+            last = notes[-1].id
+            for model in self.read_models:
+                mine = [e for e in decoded
+                        if e.notification_id > positions[model.name] and model.handles(e.topic)]
+                if mine:
+                    model.fold(conn, mine)
+                moved = conn.execute(
+                    update(tracking)
+                    .where(and_(tracking.c.projection == model.name,
+                                tracking.c.position == positions[model.name]))
+                    .values(position=last)
+                ).rowcount
+                if moved != 1:  # another process applied this batch first: drop ours
+                    conn.rollback()
+                    return 0
+            return len(notes)
+
+    def rebuild(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
+        """Drop and recreate every read model's tables (a table of an older shape takes the
+        new one), then fold the whole log again."""
+        with self._lock, self.engine.begin() as conn:
+            for model in self.read_models:
+                for table in reversed(model.tables):
+                    table.drop(conn, checkfirst=True)
+                for table in model.tables:
+                    table.create(conn)
+                conn.execute(update(tracking).where(tracking.c.projection == model.name)
+                             .values(position=0))
+        return self.catch_up(app, progress)
+
+
+def _decoded(app: Any, note: Any) -> Applied:
+    event = app.mapper.to_domain_event(note)
+    return Applied(
+        notification_id=int(note.id),
+        topic=str(note.topic),
+        stream_id=event.originator_id,
+        version=int(event.originator_version),
+        recorded_at=event.timestamp.astimezone(UTC),  # SQLite keeps wall-clock text: UTC
+        event=event,
+    )
+
+
+class Rows:
+    """The rows of ``table`` a batch touches, loaded once, changed in memory, written back once
+    (one select, one delete and one insert per table per batch, however many events)."""
+
+    def __init__(self, conn: Connection, table: Table, group: str, keys: Sequence[str],
+                 groups: set[str]) -> None:
+        self.conn, self.table, self.group, self.keys = conn, table, group, tuple(keys)
+        self.groups = set(groups)
+        self.rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for chunk in chunks(sorted(self.groups)):
+            for row in conn.execute(select(table).where(table.c[group].in_(chunk))):
+                found = dict(row._mapping)
+                self.rows[self.key_of(found)] = found
+
+    def key_of(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[k] for k in self.keys)
+
+    def get(self, *key: Any) -> dict[str, Any] | None:
+        return self.rows.get(tuple(key))
+
+    def put(self, row: dict[str, Any]) -> dict[str, Any]:
+        self.groups.add(row[self.group])
+        self.rows[self.key_of(row)] = row
+        return row
+
+    def remove_group(self, group: str) -> None:
+        self.groups.add(group)
+        for key in [k for k, row in self.rows.items() if row[self.group] == group]:
+            del self.rows[key]
+
+    def in_group(self, group: str) -> list[dict[str, Any]]:
+        return [row for row in self.rows.values() if row[self.group] == group]
+
+    def write(self) -> None:
+        for chunk in chunks(sorted(self.groups)):
+            self.conn.execute(self.table.delete().where(self.table.c[self.group].in_(chunk)))
+        if self.rows:
+            self.conn.execute(insert(self.table), list(self.rows.values()))
+
+
+def chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]

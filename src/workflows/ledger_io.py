@@ -1,0 +1,118 @@
+"""Ledger files in and out (API.md "The monthly ledger file").
+
+Import records every readable row **as reported** — each on the ``LegacyPlacement`` of its
+person, post and onboarding date, marked with its file, sheet and row — even where it breaks a
+rule: nothing is refused or silently dropped, and an unreadable row is answered with its number
+and reason. The findings then audit it like any other history. All rows of a file are saved in
+one transaction: a file is imported whole or not at all.
+
+Export writes a township-month of the ledger read model, with each person's resident id and
+phone read back from the event store (the read model holds only their hashes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
+from postledger.domain.post import jurisdiction_path, place_name_problem
+from postledger.domain.values import parse_month
+from postledger.workflows.application import HistoryEntry
+from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
+from postledger.workflows.permissions import authorize, authorize_read, covers
+
+
+@dataclass
+class ImportReport:
+    rows: int
+    imported: int
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "imported": self.imported,
+                "unreadable": [{"row": u.row, "reason": u.reason} for u in self.unreadable]}
+
+
+def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> ImportReport:
+    who = authorize("import_ledger", county)
+    sheet = read_ledger(data)
+    unreadable = list(sheet.unreadable)
+    touched: dict[UUID, LegacyPlacement] = {}
+    imported = 0
+    for line in sheet.lines:
+        path = jurisdiction_path(county, line.township, line.village)
+        places = (("township", line.township), ("village", line.village or "-"))
+        problem = next((f"{name} {place!r} {problem}" for name, place in places
+                        if (problem := place_name_problem(place))), None)
+        if problem or not covers(who, path):
+            why = problem or f"{path} is outside {who.jurisdiction}"
+            unreadable.append(Unreadable(row=line.row, reason=why))
+            continue
+        source = {"file": file_name, "sheet": sheet.sheet, "row": line.row}
+        placement = _legacy_placement(app, touched, county, line, source)
+        placement.report_month(
+            month=line.month, first_day=parse_month(line.month), days_worked=line.days_worked,
+            signatures={"secretary": line.secretary, "member": line.member,
+                        "worker": line.worker},
+            amount_fen=line.amount_fen, source=source)
+        if line.exited_on is not None:
+            placement.report_exit(exited_on=line.exited_on, source=source)
+        imported += 1
+    if touched:
+        app.save(*touched.values())
+    unreadable.sort(key=lambda u: u.row)
+    return ImportReport(rows=sheet.rows, imported=imported, unreadable=unreadable)
+
+
+def _legacy_placement(app: Any, touched: dict[UUID, LegacyPlacement], county: str,
+                      line: LedgerLine, source: dict[str, Any]) -> LegacyPlacement:
+    path = jurisdiction_path(county, line.township, line.village)
+    key = legacy_placement_id(path, line.resident_id, line.post, line.onboarded_on)
+    if key in touched:
+        return touched[key]
+    if key in app.repository:
+        found = app.repository.get(key)
+        assert isinstance(found, LegacyPlacement)
+        touched[key] = found
+        return found
+    touched[key] = LegacyPlacement(
+        county=county, township=line.township, village=line.village, name=line.name,
+        resident_id=line.resident_id, phone=line.phone, post=line.post, kind=line.kind,
+        date=line.onboarded_on, source=source)
+    return touched[key]
+
+
+def export_ledger(app: Any, rows: list[dict[str, Any]]) -> bytes:
+    """The .xlsx of ledger read-model rows (``ledger_rows``), resident ids and phones in full."""
+    lines = []
+    for row in rows:
+        authorize_read(row["path"])
+        subject: Any = app.repository.get(UUID(row["subject_id"]))
+        person = (subject.applicant if row["subject_kind"] == "placement"
+                  else {"resident_id": subject.resident_id, "phone": subject.phone})
+        lines.append({
+            **row, "resident_id": person["resident_id"], "phone": person.get("phone") or None,
+            "post": row["post_title"], "kind": row["post_kind"],
+            "amount_fen": row["net_paid_fen"] if row["paid_fen"] else None,
+        })
+    return write_ledger(lines)
+
+
+@dataclass(frozen=True)
+class SourcedHistoryEntry(HistoryEntry):
+    """A history entry that says, for imported history, where it was read (API.md v1.1)."""
+
+    source: dict[str, Any] | None = None
+
+
+def placement_history(app: Any, subject_id: UUID) -> list[SourcedHistoryEntry]:
+    """The history of a placement, or of a placement imported from a ledger file."""
+    found: Any = subject_id in app.repository and app.repository.get(subject_id)
+    if isinstance(found, LegacyPlacement):
+        authorize_read(found.path)
+    else:
+        app.get_placement(subject_id)  # 404 and the jurisdiction check
+    return [SourcedHistoryEntry(**vars(entry), source=entry.data.get("source"))
+            for entry in app.history(subject_id)]
