@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from eventsourcing.postgres import PostgresFactory
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+
+from postledger.domain.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
 DEMO_CHAIN_KEY = b"postledger demo chain key, public".ljust(32, b".")[:32]
@@ -145,9 +149,29 @@ class Settings:
         return f"postgresql+psycopg://{parts.netloc}{parts.path}"
 
 
+# The largest stored event the PostgreSQL store takes. A write of several megabytes can stall
+# between client and server while it holds the events table's lock, where no timeout ends it
+# (the server waits on the client, "ClientRead"): it is refused before it reaches the server.
+# Over HTTP no body can come near it (1 MiB, src/api/guard.py).
+STORED_EVENT_MAX_BYTES = 1 << 20
+
+
+class BoundedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        for stored in stored_events:
+            if len(stored.state) > STORED_EVENT_MAX_BYTES:
+                raise InvalidInput(
+                    f"an event of {len(stored.state)} bytes is over the store's limit of "
+                    f"{STORED_EVENT_MAX_BYTES}; nothing was recorded")
+        return super().insert_events(stored_events, **kwargs)
+
+
 class PostgresWithTimeouts(PostgresFactory):
     """eventsourcing's PostgreSQL store whose connections carry a ``statement_timeout`` (the
-    library sets only ``lock_timeout``, and only around its inserts)."""
+    library sets only ``lock_timeout``, and only around its inserts), and which refuses an
+    oversized event before it reaches the server."""
+
+    application_recorder_class = BoundedPostgresApplicationRecorder
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
