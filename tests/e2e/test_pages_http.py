@@ -228,3 +228,28 @@ def test_what_people_type_is_shown_as_text_never_as_markup(demo: TestClient,
     page = demo.get(answer.headers["location"]).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_audit_pages_are_for_inspectors_and_the_county(demo: TestClient) -> None:
+    sign_in(demo, "clerk", "520524/chengguan")
+    assert demo.get("/web/findings").status_code == 403
+    assert demo.get("/web/ledger").status_code == 403
+    token = sign_in(demo, "inspector", "520524/chengguan", "督查 赵")
+    findings = demo.get("/web/findings")
+    assert findings.status_code == 200 and "R-FRAUD-7" in findings.text
+    assert "双堰街道" not in findings.text.split("<table", 1)[1]  # only its own township
+    month = re.search(r'name="month" value="([0-9-]+)"', demo.get("/web/ledger").text)
+    assert month
+    workbook = demo.get(f"/web/ledger.xlsx?township=520524/chengguan&month={month.group(1)}")
+    assert workbook.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert workbook.content[:2] == b"PK"
+    assert demo.get(f"/web/ledger.xlsx?township=520524/shuangyan&month={month.group(1)}"
+                    ).status_code == 403
+    assert demo.post("/web/verify", data={"csrf": token}).status_code == 403  # the county's
+    token = sign_in(demo, "inspector", "520524", "督查 钱")
+    checked = demo.post("/web/verify", data={"csrf": token})
+    assert checked.status_code == 200 and 'data-ok="true"' in checked.text
+    refused = demo.post("/web/ledger/import", data={"csrf": token},
+                        files={"file": ("x.xlsx", workbook.content)})
+    assert refused.status_code == 403  # an inspector reads; the county imports

@@ -21,13 +21,22 @@ def install(app: FastAPI) -> None:
     """Mount the pages, their static files, the session cookie and the offline API docs.
     ``POSTLEDGER_SESSION_KEY`` signs the cookie; without it each start signs with a fresh key
     (everyone signs in again after a restart)."""
-    from postledger.api.pages import claims, inspect, placements, policy, posts, queue, signin
+    from postledger.api.pages import (
+        audit,
+        claims,
+        inspect,
+        placements,
+        policy,
+        posts,
+        queue,
+        signin,
+    )
 
     key = os.environ.get("POSTLEDGER_SESSION_KEY") or secrets.token_hex(32)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="postledger_session",
                        same_site="lax", max_age=12 * 3600)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, queue, posts, placements, claims, policy, inspect):
+    for module in (signin, queue, posts, placements, claims, policy, inspect, audit):
         app.include_router(module.router)
 
     async def docs(_: Request) -> HTMLResponse:

@@ -1,5 +1,6 @@
-"""The inspector's dashboard: active placements and payments per month as charts (ECharts,
-served by the service), and what the audit offers on this branch."""
+"""The inspector's dashboard: active placements and payments per month and findings by rule
+and township as charts (ECharts, served by the service), the tamper check, and the ways to the
+findings and the monthly ledger (src/api/pages/audit.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from postledger.api.deps import Services
+from postledger.api.pages.audit import counted, findings_in
 from postledger.api.pages.web import Inspecting, PageRoute, render, today_of
 from postledger.domain.dates import add_months, month_of
 
@@ -57,4 +59,6 @@ def dashboard(request: Request, actor: Inspecting) -> Response:
     services: Services = request.app.state.services
     services.read_model.catch_up(services.ledger)
     figures = monthly_figures(services, actor.jurisdiction, today_of(request))
-    return render(request, "pages/inspect.html", figures=figures)
+    findings = findings_in(services, actor.jurisdiction)
+    return render(request, "pages/inspect.html", figures=figures, findings=len(findings),
+                  by_rule=counted(findings, "rule"), by_township=counted(findings, "township"))

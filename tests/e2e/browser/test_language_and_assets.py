@@ -18,6 +18,8 @@ MAIN_PAGES = {
     "posts": "/web/posts",
     "policy": "/web/policy",
     "inspect": "/web/inspect",
+    "findings": "/web/findings",
+    "ledger": "/web/ledger",
 }
 
 
