@@ -20,13 +20,12 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from postledger.workflows.settings import PostgresWithTimeouts
+from postledger.workflows.settings import BoundedPostgresApplicationRecorder, PostgresWithTimeouts
 
 HEADS_TABLE = "chain_heads"
 CHAIN_KEY_SETTING = "CHAIN_KEY"  # read by the library as POSTLEDGER_CHAIN_KEY, then CHAIN_KEY
@@ -131,7 +130,7 @@ class AnchoredSQLiteFactory(KeyedFactory, SQLiteFactory):
 
 
 # ---------------------------------------------------------------- PostgreSQL
-class AnchoredPostgresRecorder(PostgresApplicationRecorder, ChainKeyed):
+class AnchoredPostgresRecorder(BoundedPostgresApplicationRecorder, ChainKeyed):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         heads = Identifier(HEADS_TABLE)
