@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
-from postledger.api.auth import actor_from_authorization
+from postledger.api.auth import BEARER, actor_from_authorization
 from postledger.domain.actor import Actor, current_actor
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import PostLedger
@@ -31,12 +32,14 @@ def get_services(request: Request) -> Services:
 
 
 async def authenticated_actor(
-    request: Request, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
 ) -> Actor:
     """Sets the per-request actor. Async on purpose: it runs in the request's own context, which
     the sync endpoints then run in (a copy of), so every event they record carries this actor."""
     services: Services = request.app.state.services
-    actor = actor_from_authorization(authorization, mode=services.settings.mode)
+    actor = actor_from_authorization(request.headers.get("authorization"), mode=services.settings.mode,
+                                     security=services.settings.security)
     current_actor.set(actor)
     return actor
 

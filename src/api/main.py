@@ -30,6 +30,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     """Build the app. Pass ``services`` to share them (tests); otherwise they are opened from
     ``settings`` (or the environment) when the app starts and closed when it stops."""
     chosen = settings or (services.settings if services else Settings.from_env())
+    if chosen.mode == "production":
+        chosen.security.check_production()  # ConfigurationError names the missing variable
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -72,6 +72,9 @@ class HistoryEntry:
 
 class PostLedger(Application[UUID]):
     name = "postledger"
+    # Key of the resident-id hash behind person index ids (src/domain/keyed_hash.py); set from
+    # configuration by ``open_application``, None in a demo store without keys.
+    person_key: bytes | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -339,8 +342,14 @@ class PostLedger(Application[UUID]):
         return touched
 
     def _person_index(self, resident_id: str) -> PersonIndex:
-        found = self._get_or_none(person_index_id(resident_id))
-        return found if isinstance(found, PersonIndex) else PersonIndex(resident_id=resident_id)
+        index_id = person_index_id(resident_id, self.person_key)
+        found = self._get_or_none(index_id)
+        if isinstance(found, PersonIndex):
+            return found
+        # An explicit id (the library's ``_create``): the keyed id needs the key, which the
+        # domain's ``create_id`` does not have.
+        created = PersonIndex.Created
+        return PersonIndex._create(event_class=created, id=index_id, resident_id=resident_id)
 
     def _edge_quota(self, county: str, township: str) -> EdgeQuota:
         found = self._get_or_none(edge_quota_id(county, township))
@@ -377,7 +386,10 @@ def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
 
 
 def open_application(settings: Settings) -> PostLedger:
-    return PostLedger(env=settings.eventsourcing_env())
+    """The application on the configured store; its events encrypted when a data key is set."""
+    ledger = PostLedger(env={**settings.eventsourcing_env(), **settings.security.cipher_env()})
+    ledger.person_key = settings.security.person_index_key()
+    return ledger
 
 
 @contextmanager

@@ -9,9 +9,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from postledger.workflows.keys import SecuritySettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
 
@@ -21,6 +23,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     mode: str = "demo"
     scheduler_daily_at: str | None = None  # "HH:MM" Asia/Shanghai; None: off
+    # Keys and sign-in (API.md "Production mode"), read by src/workflows/keys.py.
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -31,7 +35,8 @@ class Settings:
         if mode not in ("demo", "production"):
             raise ValueError(f"POSTLEDGER_MODE must be demo or production, got {mode!r}")
         daily = env.get("POSTLEDGER_SCHEDULER_DAILY_AT") or None
-        return cls(database_url=url, mode=mode, scheduler_daily_at=daily)
+        return cls(database_url=url, mode=mode, scheduler_daily_at=daily,
+                   security=SecuritySettings.from_env(env))
 
     @property
     def store(self) -> str:

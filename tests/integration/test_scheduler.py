@@ -168,7 +168,8 @@ def test_two_runner_processes_at_once_end_each_placement_once(
     services: Services, county: County, settings: Settings
 ) -> None:
     placements = [county.placement_in("active", n=n) for n in range(1, 9)]
-    env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url}
+    env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url,
+           "POSTLEDGER_MODE": settings.mode}
     command = [sys.executable, "-c",
                "import sys, json; from postledger.api.cli import main; "
                "sys.exit(main(['scheduler', 'run', '--as-of', '2027-02-01']))"]
