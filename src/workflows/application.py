@@ -346,10 +346,7 @@ class PostLedger(Application[UUID]):
         found = self._get_or_none(index_id)
         if isinstance(found, PersonIndex):
             return found
-        # An explicit id (the library's ``_create``): the keyed id needs the key, which the
-        # domain's ``create_id`` does not have.
-        created = PersonIndex.Created
-        return PersonIndex._create(event_class=created, id=index_id, resident_id=resident_id)
+        return created_with_id(PersonIndex, index_id, resident_id=resident_id)
 
     def _edge_quota(self, county: str, township: str) -> EdgeQuota:
         found = self._get_or_none(edge_quota_id(county, township))
@@ -362,6 +359,12 @@ class PostLedger(Application[UUID]):
     def _history(self, aggregate_id: UUID) -> Iterator[HistoryEntry]:
         for domain_event in self.events.get(aggregate_id):
             yield history_entry(domain_event)
+
+
+def created_with_id(cls: type[A], aggregate_id: UUID, **fields: Any) -> A:
+    """A new index aggregate under an explicit id (the library's ``_create``): a keyed id needs
+    the key, which the domain's ``create_id`` does not have (src/domain/keyed_hash.py)."""
+    return cls._create(event_class=cls.Created, id=aggregate_id, **fields)
 
 
 def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
