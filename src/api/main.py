@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from postledger.api import problems
+from postledger.api.access_log import create_access_log
 from postledger.api.deps import Services
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import claims, health, placements, policies, posts, scheduler
+from postledger.api.routers import access, claims, health, placements, policies, posts, scheduler
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.projections.readmodel import ReadModel, open_engine
 from postledger.workflows.application import open_application, schema_lock
@@ -23,6 +24,7 @@ def open_services(settings: Settings) -> Services:
         ledger = open_application(settings)
         read_model = ReadModel(open_engine(settings))
         ClaimsReadModel(read_model.engine)  # creates its table while the lock is held
+        create_access_log(read_model.engine)
     return Services(settings=settings, ledger=ledger, read_model=read_model)
 
 
@@ -62,6 +64,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
-    for module in (health, policies, posts, placements, scheduler, claims):
+    for module in (health, policies, posts, placements, scheduler, claims, access):
         app.include_router(module.router)
     return app

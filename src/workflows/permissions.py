@@ -28,7 +28,8 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
     "county": TOWNSHIP_STEPS
     | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
                  "claw_back", "import_ledger"}),
-    "inspector": frozenset(),
+    # Reads everything in its jurisdiction, acts on nothing; reads the access log (PIPL).
+    "inspector": frozenset({"read_access_log"}),
     # The automatic process; an admin starts it by hand (API.md, "Automatic process").
     "system": frozenset({"end_automatically", "run_scheduler"}),
 }

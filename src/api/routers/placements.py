@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
+from postledger.api.access_log import AccessReads
 from postledger.api.deps import CurrentActor, Ledger, ReadModels
 from postledger.api.schemas import (
     AnnualReviewIn,
@@ -46,6 +47,7 @@ def list_placements(
     actor: CurrentActor,
     ledger: Ledger,
     read_model: ReadModels,
+    reads: AccessReads,
     county: str | None = None,
     township: str | None = None,
     state: str | None = None,
@@ -55,21 +57,28 @@ def list_placements(
     rows = read_model.list_placements(
         within=actor.jurisdiction, county=county, township=township, state=state, person=person
     )
+    reads.rows("placements.list", rows)
     return [PlacementSummary(**row) for row in rows]
 
 
 @router.get("/{placement_id}")
 def get_placement(
-    placement_id: UUID, actor: CurrentActor, ledger: Ledger, as_of: datetime | None = None
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger, reads: AccessReads,
+    as_of: datetime | None = None,
 ) -> PlacementPublic:
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of is an instant with its offset, e.g. 2024-03-01T10:00:00+08:00")
-    return PlacementPublic.of(ledger.get_placement(placement_id, as_of=as_of))
+    placement = ledger.get_placement(placement_id, as_of=as_of)
+    reads.placements("placement", [placement])
+    return PlacementPublic.of(placement)
 
 
 @router.get("/{placement_id}/history")
-def history(placement_id: UUID, actor: CurrentActor, ledger: Ledger) -> list[HistoryPublic]:
-    ledger.get_placement(placement_id)  # 404 and jurisdiction check
+def history(
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger, reads: AccessReads
+) -> list[HistoryPublic]:
+    placement = ledger.get_placement(placement_id)  # 404 and jurisdiction check
+    reads.placements("placement.history", [placement])
     return ledger.history(placement_id)
 
 
