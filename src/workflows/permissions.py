@@ -15,7 +15,6 @@ TOWNSHIP_STEPS = frozenset(
         "onboard",
         "warn",
         "annual_review",
-        "extend",
         "exit",
         "withdraw",
     }
@@ -27,7 +26,9 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
     "township": TOWNSHIP_STEPS,
     "county": TOWNSHIP_STEPS
     | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
-                 "claw_back", "import_ledger"}),
+                 "claw_back", "import_ledger",
+                 # API.md v1.1: the county employment service centre extends (R-EXIT-2).
+                 "extend"}),
     # Reads everything in its jurisdiction, acts on nothing; reads the access log (PIPL).
     "inspector": frozenset({"read_access_log"}),
     # The automatic process; an admin starts it by hand (API.md, "Automatic process").
