@@ -4,19 +4,15 @@ it: generated keys, a token issued by the CLI, a real server process on a free p
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from postledger.workflows.settings import Settings
-
-POSTLEDGER = str(Path(sys.executable).with_name("postledger"))
+from tests.faults import POSTLEDGER, free_port
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -59,13 +55,6 @@ def test_a_malformed_key_is_refused_by_name(production_env: dict[str, str]) -> N
     refused = run(["scheduler", "run", "--as-of", "2024-01-01"], env)
     assert refused.returncode != 0
     assert "POSTLEDGER_DATA_KEY must be base64 of 32 bytes" in refused.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
