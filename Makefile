@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# make bench: placements in the synthetic province, and the smaller size run beside it.
+SIZE ?= 100000
+BASE ?= 10000
 
-.PHONY: run test lint typecheck postgres demo bench soak clean
+.PHONY: run test lint typecheck postgres chromium demo bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +20,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## Serve API and web pages on the embedded SQLite store, with a demo county loaded.
 run: $(STAMP)
-	$(BIN)/postledger demo load --if-empty
+	$(BIN)/postledger demo load
 	$(BIN)/postledger serve --demo --host 127.0.0.1 --port 8000
 
-## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down).
-test: $(STAMP) postgres
+## The whole suite, on SQLite and on the real PostgreSQL server (started if it is down), and the
+## pages in Debian's headless Chromium (installed if it is missing).
+test: $(STAMP) postgres chromium
 	$(BIN)/ruff check src tests
 	$(MAKE) --no-print-directory typecheck
 	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -q
@@ -46,8 +50,15 @@ soak: $(STAMP) postgres
 	POSTLEDGER_FUZZ_EXAMPLES=$(SOAK_EXAMPLES) \
 	$(BIN)/pytest -q --durations=0 tests/integration/test_faults.py tests/unit/test_placement_fuzz.py
 
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+# CJK fonts let screenshots (tests/artifacts/) show Chinese text.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
+
+## Province-scale benchmark on SQLite and PostgreSQL; the table goes to bench/results/.
 bench: $(STAMP) postgres
-	$(BIN)/python bench/placements.py
+	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/python bench/run.py --size $(SIZE) --base $(BASE)
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm

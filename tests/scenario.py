@@ -10,6 +10,7 @@ from postledger.domain.actor import Actor, acting_as
 from postledger.domain.placement import Placement
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
+from postledger.workflows.clock import BusinessClock
 
 COUNTY = "520524"
 TOWNSHIP = "chengguan"
@@ -21,6 +22,8 @@ COUNTY_STAFF = Actor("county", COUNTY, "li")
 TOWNSHIP_STAFF = Actor("township", f"{COUNTY}/{TOWNSHIP}", "wang")
 VILLAGE_STAFF = Actor("village", PATH, "zhao")
 CLERK = Actor("clerk", PATH, "qian")
+
+SCENARIO_TODAY = BusinessClock.fixed(date(2035, 1, 1))
 
 SIGNED = {"secretary": "罗书记", "member": "潘委员", "worker": "本人"}
 
@@ -44,7 +47,9 @@ class County:
     """An application with one county, one post with a 10-day notice, and helpers."""
 
     def __init__(self, ledger: PostLedger | None = None, headcount: int = 3) -> None:
-        self.ledger = ledger or PostLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+        # The scenarios are dated up to 2031: "today" (R-INPUT-2) is after all of them.
+        self.ledger = ledger or PostLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+                                           clock=SCENARIO_TODAY)
         self.post_id = self.new_post(headcount=headcount)
 
     def new_post(self, headcount: int = 3, township: str = TOWNSHIP, village: str = VILLAGE,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from postledger.domain.errors import InvalidInput
+from postledger.domain.values import BusinessDate, JurisdictionPath, mask_resident_id, read
 from postledger.workflows.keys import ConfigurationError, new_key, new_secret
 from postledger.workflows.settings import Settings
 
@@ -21,20 +24,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the API and web pages")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=os.environ.get("POSTLEDGER_HOST") or "127.0.0.1",
+                       help="default: $POSTLEDGER_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("POSTLEDGER_PORT") or 8000),
+                       help="default: $POSTLEDGER_PORT or 8000")
     serve.add_argument("--demo", action="store_true", help="accept development tokens")
 
     demo = commands.add_parser("demo", help="demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     load = demo_commands.add_parser("load", help="load a demo county")
     load.add_argument("--if-empty", action="store_true", help="only when the store is empty")
+    load.add_argument("--townships", type=int, default=3)
+    load.add_argument("--villages", type=int, default=3, help="villages per township")
+    load.add_argument("--placements", type=int, default=8, help="placements per village")
+    load.add_argument("--seed", type=int, default=520524)
 
     scheduler = commands.add_parser("scheduler", help="the automatic process (R-EXIT-1)")
     scheduler_commands = scheduler.add_subparsers(dest="scheduler_command", required=True)
     run = scheduler_commands.add_parser("run", help="end agreements due on or before a date")
-    run.add_argument("--as-of", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
-    run.add_argument("--within", default="", help="county[/township] (default: everywhere)")
+    run.add_argument("--as-of", required=True, type=_argument(BusinessDate, "--as-of"),
+                     metavar="YYYY-MM-DD")
+    run.add_argument("--within", default=None, type=_argument(JurisdictionPath, "--within"),
+                     help="county[/township] (default: everywhere)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="report what a run would end, record nothing (any date, R-INPUT-2)")
 
     projections = commands.add_parser("projections", help="read models")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
@@ -60,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         from postledger.api.main import create_app
 
-        print(f"postledger: {settings.store} store, {settings.mode} mode, "
-              f"http://{args.host}:{args.port}/docs", flush=True)
+        print(f"postledger: {settings.store} store, {settings.mode} mode, pages at "
+              f"http://{args.host}:{args.port}/ and the API at /docs", flush=True)
         uvicorn.run(create_app(settings), host=args.host, port=args.port)
         return 0
 
@@ -70,17 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     services = open_services(settings)
     try:
         if args.command == "demo":
-            from postledger.api.demo import load_demo
-
-            if args.if_empty and services.ledger.recorder.max_notification_id():
-                print("postledger: the store already holds events; demo not loaded")
-                return 0
-            summary = load_demo(services.ledger)
-            services.read_model.catch_up(services.ledger)
-            print(f"postledger: demo county loaded: {summary}")
-            return 0
+            return _load_demo(services, args)
         if args.command == "scheduler":
-            return _run_scheduler(services, args.as_of, args.within)
+            return _run_scheduler(services, args.as_of, args.within or "", args.dry_run)
         if args.command == "projections":
             def progress(done: int) -> None:
                 print(f"\rrebuilding read models: {done} events", end="", file=sys.stderr,
@@ -98,27 +103,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _run_scheduler(services: Services, as_of: date, within: str) -> int:
+def _argument(kind: Any, option: str) -> Callable[[str], Any]:
+    """An argparse type reading ``option`` as one of the value types (src/domain/values.py)."""
+
+    def parse(text: str) -> Any:
+        try:
+            return read(kind, text, option)
+        except InvalidInput as refused:
+            raise argparse.ArgumentTypeError(refused.detail) from None
+
+    return parse
+
+
+def _progress_bar(what: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}",
+              end="", file=sys.stderr, flush=True)
+    return show
+
+
+def _load_demo(services: Services, args: argparse.Namespace) -> int:
+    from postledger.api.demo import DemoSize, load_demo
+
+    if args.if_empty and services.ledger.recorder.max_notification_id():
+        print("postledger: the store already holds events; demo not loaded")
+        return 0
+    size = DemoSize(args.townships, args.villages, args.placements)
+    summary = load_demo(services.ledger, size=size, seed=args.seed,
+                        progress=_progress_bar("placements"))
+    if summary.loaded:
+        print(file=sys.stderr)
+        services.read_model.catch_up(services.ledger)
+        print(f"postledger: demo county loaded: {summary}")
+    else:
+        print(f"postledger: {summary}")
+    return 0
+
+
+def _run_scheduler(services: Services, as_of: date, within: str, dry_run: bool) -> int:
     from postledger.domain.actor import Actor, acting_as
     from postledger.workflows.scheduler import Scheduler
 
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // total if total else width
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} active placements",
-              end="", file=sys.stderr, flush=True)
-
-    with acting_as(Actor("admin", within, "cli")):
-        report = Scheduler(services.ledger, services.read_model).run(as_of, within, progress)
+    try:
+        with acting_as(Actor("admin", within, "cli")):  # the command line acts as an admin
+            report = Scheduler(services.ledger, services.read_model).run(
+                as_of, within, _progress_bar("active placements"), dry_run=dry_run)
+    except InvalidInput as refused:
+        print(f"postledger: {refused.detail}", file=sys.stderr)
+        return 2
     print(file=sys.stderr)
+    verb = "would exit" if dry_run else "exited"
     for row in report.exited:
-        print(f"exited  {row['date']}  {row['reason']:<12}  {row['name']}  {row['resident_id']}  "
-              f"{row['placement_id']}")
+        print(f"{verb}  {row['date']}  {row['reason']:<12}  {row['name']}  "
+              f"{mask_resident_id(row['resident_id'])}  {row['placement_id']}")
     for row in report.reviews_due:
         print(f"review due since {row['due_on']}  {row['name']}  {row['placement_id']}")
     for row in report.ending_soon:
         print(f"ends on {row['ends_on']} ({row['reason']})  {row['name']}  {row['placement_id']}")
-    print(f"postledger: as of {as_of}: {len(report.exited)} ended, {len(report.reviews_due)} "
+    print(f"postledger: as of {as_of}{' (dry run: nothing recorded)' if dry_run else ''}: "
+          f"{len(report.exited)} {'would end' if dry_run else 'ended'}, {len(report.reviews_due)} "
           f"reviews due, {len(report.ending_soon)} ending within 30 days, "
           f"{report.checked} active checked")
     return 0

@@ -1,27 +1,128 @@
-"""``Idempotency-Key`` on any POST (API.md, Conventions).
+"""``Idempotency-Key`` on any POST (API.md, Conventions and v1.1 "Idempotency-Key").
 
-The same key with the same body answers the first result and records nothing new; the same
-key with another body is a 422. The key is claimed (a row inserted) before the command runs,
-so two concurrent requests with one key cannot both run it: the second is told to retry (409).
-Keys are scoped to the caller and the path.
+- Checked **after authentication**: a request whose token names nobody passes through to its
+  401 and nothing is stored. A key is scoped to the actor (role, jurisdiction, name) and the
+  route.
+- The same key with the same body — compared as canonical JSON, so spacing and key order do not
+  matter — answers the first response and records nothing new; another body is a 422.
+- The key is claimed (a row inserted) before the command runs, so two concurrent requests with
+  one key cannot both run it: the second is told to retry (409). A claim whose request never
+  finished (a crash, ``kill -9``) is released after ``idempotency_inflight_seconds`` (60 s), so
+  a retry then proceeds.
+- 5xx answers and 409s caused by a concurrent change are never stored: the claim is dropped
+  and a retry runs the command again.
+- Records expire after 24 hours. A row holds digests of the scope and of the body, the status
+  and the response: no personal data beyond the response.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
 
-from postledger.api.problems import problem
-from postledger.projections.readmodel import idempotency_keys, utcnow
+from postledger.api.deps import Services, actor_of
+from postledger.api.problems import PROBLEM_BASE, invalid, problem
+from postledger.domain.errors import PostLedgerError
+from postledger.projections.readmodel import idempotency_keys
 
 HEADER = "idempotency-key"
+KEY_MAX = 200
+RECORD_SECONDS = 24 * 3600
+NOT_STORED_TYPES = (f"{PROBLEM_BASE}concurrent-change",)
+
+
+def canonical_digest(body: bytes) -> str:
+    """SHA-256 of the body as canonical JSON (sorted keys, no spaces); of the bytes when the
+    body is not JSON."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of claiming a key: ours to run, or the row found under it."""
+
+    ours: bool
+    body_sha256: str = ""
+    status: int | None = None
+    content_type: str | None = None
+    response: str | None = None
+
+
+class IdempotencyStore:
+    def __init__(self, engine: Engine, inflight_seconds: float,
+                 now: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.inflight_seconds = inflight_seconds
+        self.now = now
+
+    def claim(self, scope: str, digest: str) -> Claim:
+        now = self.now()
+        with self.engine.begin() as conn:  # expired records are gone (24 h)
+            conn.execute(delete(idempotency_keys)
+                         .where(idempotency_keys.c.claimed_at < now - RECORD_SECONDS))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(idempotency_keys).values(
+                    scope=scope, body_sha256=digest, claimed_at=now))
+            return Claim(ours=True)
+        except IntegrityError:
+            pass
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(idempotency_keys).where(idempotency_keys.c.scope == scope)
+            ).first()
+            if row is None:  # released in between: a retry of the claim takes it
+                return Claim(ours=False, body_sha256=digest, status=None)
+            found = row._mapping
+            stale = found["status"] is None and found["claimed_at"] < now - self.inflight_seconds
+            if stale:  # its request never finished (crash): take the key over, once
+                taken = conn.execute(
+                    update(idempotency_keys)
+                    .where(idempotency_keys.c.scope == scope,
+                           idempotency_keys.c.claimed_at == found["claimed_at"],
+                           idempotency_keys.c.status.is_(None))
+                    .values(body_sha256=digest, claimed_at=now)
+                ).rowcount
+                if taken == 1:
+                    return Claim(ours=True)
+            return Claim(ours=False, body_sha256=found["body_sha256"], status=found["status"],
+                         content_type=found["content_type"], response=found["response"])
+
+    def remember(self, scope: str, status: int, content_type: str | None, body: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(idempotency_keys).where(idempotency_keys.c.scope == scope)
+                         .values(status=status, content_type=content_type, response=body))
+
+    def forget(self, scope: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope))
+
+
+def _stored(status: int, content: bytes) -> bool:
+    """5xx and a concurrent change's 409 are transient: never kept under the key."""
+    if status >= 500:
+        return False
+    if status == 409:
+        try:
+            return json.loads(content).get("type") not in NOT_STORED_TYPES
+        except (ValueError, AttributeError):
+            return True
+    return True
 
 
 class IdempotencyMiddleware(BaseHTTPMiddleware):
@@ -29,67 +130,44 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         key = request.headers.get(HEADER)
         if request.method != "POST" or not key:
             return await call_next(request)
-        body = await request.body()
-        digest = hashlib.sha256(body).hexdigest()
-        caller = request.headers.get("authorization", "")
-        scope = f"{hashlib.sha256(caller.encode()).hexdigest()[:16]} {request.url.path} {key}"[:400]
-        engine = request.app.state.services.read_model.engine
+        services: Services = request.app.state.services
+        try:
+            actor = actor_of(request.headers.get("authorization"), services)
+        except PostLedgerError:
+            return await call_next(request)  # unauthenticated: its 401, nothing stored
+        if len(key) > KEY_MAX:
+            return invalid([{"field": "Idempotency-Key", "rule": None,
+                             "problem": f"is at most {KEY_MAX} characters"}])
+        who = f"{actor.role}\n{actor.jurisdiction}\n{actor.name}\n{request.url.path}\n{key}"
+        scope = hashlib.sha256(who.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = canonical_digest(await request.body())
+        store = IdempotencyStore(services.read_model.engine,
+                                 services.settings.idempotency_inflight_seconds)
 
-        claimed, previous = await run_in_threadpool(_claim, engine, scope, digest)
-        if not claimed:
-            assert previous is not None
-            if previous["body_sha256"] != digest:
-                return problem(422, "Unprocessable Content",
-                               "this Idempotency-Key was used with another body",
-                               rule=None, slug="idempotency-key-reused")
-            if previous["status"] is None:
+        claim = await run_in_threadpool(store.claim, scope, digest)
+        if not claim.ours:
+            if claim.body_sha256 != digest:
+                return invalid([{"field": "Idempotency-Key", "rule": None,
+                                 "problem": "was used with another body"}])
+            if claim.status is None:
                 return problem(409, "Conflict",
                                "a request with this Idempotency-Key is still running; retry",
                                rule=None, slug="idempotency-key-in-flight")
-            return Response(
-                content=previous["response"] or "",
-                status_code=previous["status"],
-                media_type=previous["content_type"],
-                headers={"Idempotent-Replayed": "true"},
-            )
+            return Response(content=claim.response or "", status_code=claim.status,
+                            media_type=claim.content_type,
+                            headers={"Idempotent-Replayed": "true"})
         try:
             response = await call_next(request)
-        except Exception:
-            await run_in_threadpool(_forget, engine, scope)
+            chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
+        except BaseException:
+            await run_in_threadpool(store.forget, scope)
             raise
-        if response.status_code >= 500:
-            await run_in_threadpool(_forget, engine, scope)
-            return response
-        chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
         content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
-        await run_in_threadpool(
-            _remember, engine, scope, response.status_code,
-            response.headers.get("content-type"), content.decode("utf-8"),
-        )
+        if _stored(response.status_code, content):
+            await run_in_threadpool(store.remember, scope, response.status_code,
+                                    response.headers.get("content-type"),
+                                    content.decode("utf-8"))
+        else:
+            await run_in_threadpool(store.forget, scope)
         return Response(content=content, status_code=response.status_code,
                         headers=dict(response.headers))
-
-
-def _claim(engine: Any, scope: str, digest: str) -> tuple[bool, dict[str, Any] | None]:
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(idempotency_keys).values(
-                scope=scope, body_sha256=digest, created_at=utcnow()))
-        return True, None
-    except IntegrityError:
-        with engine.connect() as conn:
-            row = conn.execute(
-                select(idempotency_keys).where(idempotency_keys.c.scope == scope)
-            ).first()
-        return False, dict(row._mapping) if row else None
-
-
-def _remember(engine: Any, scope: str, status: int, content_type: str | None, body: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(idempotency_keys).where(idempotency_keys.c.scope == scope).values(
-            status=status, content_type=content_type, response=body))
-
-
-def _forget(engine: Any, scope: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope))

@@ -1,27 +1,31 @@
-"""The FastAPI application: one router per resource, problem+json errors, idempotency."""
+"""The FastAPI application: one router per resource, problem+json errors, idempotency, and
+the input guard outermost (bounded bodies before authentication, no stack trace out)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
-from postledger.api import problems
+from postledger.api import pages, problems
 from postledger.api.access_log import create_access_log
 from postledger.api.deps import Services
+from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
 from postledger.api.routers import access, claims, health, placements, policies, posts, scheduler
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.projections.readmodel import ReadModel, open_engine
 from postledger.workflows.application import open_application, schema_lock
+from postledger.workflows.clock import BusinessClock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
 from postledger.workflows.settings import Settings
 
 
-def open_services(settings: Settings) -> Services:
+def open_services(settings: Settings, clock: BusinessClock | None = None) -> Services:
     with schema_lock(settings):
-        ledger = open_application(settings)
+        ledger = open_application(settings, clock)
         read_model = ReadModel(open_engine(settings))
         ClaimsReadModel(read_model.engine)  # creates its table while the lock is held
         create_access_log(read_model.engine)
@@ -38,6 +42,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = services is None
+        mask_logs("uvicorn.access", "uvicorn.error", "postledger")
         app.state.services = services or open_services(chosen)
         daily = None
         if chosen.scheduler_daily_at:
@@ -59,11 +64,34 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version="1",
         summary="Public-welfare posts and employment subsidies, recorded as events",
         lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # /docs is served offline by the pages (src/api/pages)
     )
     if services is not None:
         app.state.services = services
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
     for module in (health, policies, posts, placements, scheduler, claims, access):
         app.include_router(module.router)
+    pages.install(app)
+    _document_problems_as_problem_json(app)
     return app
+
+
+def _document_problems_as_problem_json(app: FastAPI) -> None:
+    """Refusals are served as ``application/problem+json``; say so in the OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    for status, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if status[:1] in ("4", "5") and "application/json" in content:
+                            content[problems.PROBLEM_JSON] = content.pop("application/json")
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

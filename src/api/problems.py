@@ -1,16 +1,25 @@
-"""RFC 9457 problem+json for every refusal, each domain error mapped to its status explicitly."""
+"""RFC 9457 problem+json for every refusal, each domain error mapped to its status explicitly.
+
+Every 422 names the fields at fault (``errors: [{field, problem, rule?}]``) and, where a rule
+decides it, carries the rule at the top (API.md v1.1). No body holds a stack trace, and resident
+ids and phone numbers in a detail are masked (``520524********1234``).
+"""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy.exc
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from postledger.api.auth import Unauthenticated
+from postledger.api.schemas import RULE_BY_FIELD
 from postledger.domain.errors import (
     Forbidden,
     InvalidInput,
@@ -19,9 +28,11 @@ from postledger.domain.errors import (
     PostLedgerError,
     StepNotAllowed,
 )
+from postledger.domain.values import mask_personal
 from postledger.workflows.application import ConcurrentChange
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://postledger.example/problems/"
 
 STATUS_BY_ERROR: dict[type[PostLedgerError], int] = {
     InvalidInput: 422,
@@ -44,25 +55,61 @@ TYPE_SLUG: dict[type[PostLedgerError], str] = {
 }
 
 
+class FieldProblem(BaseModel):
+    field: str
+    problem: str
+    rule: str | None = None
+
+
+class Problem(BaseModel):
+    """The documented shape of every refusal (``responses=`` of each operation)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    rule: str | None
+    state: str | None = None
+    fact: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
 def problem(
     status: int, title: str, detail: str, *, rule: str | None, slug: str, **extra: Any
 ) -> JSONResponse:
     body = {
-        "type": f"https://postledger.example/problems/{slug}",
+        "type": f"{PROBLEM_BASE}{slug}",
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": mask_personal(detail),
         "rule": rule,
         **extra,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": "5"}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def invalid(errors: list[dict[str, Any]], rule: str | None = None) -> JSONResponse:
+    """A 422 naming each field at fault; the top ``rule`` is the first one a field carries."""
+    for error in errors:
+        error["problem"] = mask_personal(str(error["problem"]))
+    rule = rule or next((e["rule"] for e in errors if e.get("rule")), None)
+    detail = "; ".join(f"{e['field']}: {e['problem']}" if e["field"] else str(e["problem"])
+                       for e in errors)
+    return problem(422, "Unprocessable Content", detail, rule=rule, slug="invalid-input",
+                   fact=errors[0]["field"] if errors else None, errors=errors)
+
+
 def _domain_error(exc: PostLedgerError) -> JSONResponse:
+    if isinstance(exc, InvalidInput):
+        field = exc.fact or ""
+        message = exc.detail.removeprefix(f"{field}: ") if field else exc.detail
+        return invalid([{"field": field, "problem": message, "rule": exc.rule}], exc.rule)
     status = STATUS_BY_ERROR[type(exc)]
     extra: dict[str, Any] = {}
-    for name in ("state", "fact"):  # the subject's state (409); the input fact at fault (422)
+    for name in ("state", "fact"):  # the subject's state (409); the input fact at fault
         value = getattr(exc, name, None)
         if value is not None:
             extra[name] = value
@@ -70,6 +117,19 @@ def _domain_error(exc: PostLedgerError) -> JSONResponse:
         status, HTTPStatus(status).phrase, exc.detail, rule=exc.rule,
         slug=TYPE_SLUG[type(exc)], **extra,
     )
+
+
+def _field_problem(error: Any) -> dict[str, Any]:
+    """One pydantic error as ``{field, problem, rule}``; the input itself is never echoed."""
+    location = [str(part) for part in error.get("loc", ())]
+    if location and location[0] in ("body", "query", "path", "header"):
+        location = location[1:]
+    rule = (error.get("ctx") or {}).get("rule")
+    if rule is None:
+        rule = next((RULE_BY_FIELD[p] for p in location if p in RULE_BY_FIELD), None)
+    return {"field": ".".join(location), "problem": str(error.get("msg", "")), "rule": rule,
+            "loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", ""))}
 
 
 def install(app: FastAPI) -> None:
@@ -83,18 +143,31 @@ def install(app: FastAPI) -> None:
 
     async def invalid_request(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
-        return problem(422, "Unprocessable Content", detail, rule=None, slug="invalid-input",
-                       errors=errors)
+        return invalid([_field_problem(e) for e in exc.errors()])
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:  # a body that is not JSON at all: invalid input (422)
+            return invalid([{"field": "body", "problem": str(exc.detail), "rule": None}])
         return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail),
                        rule=None, slug=f"http-{exc.status_code}")
 
+    async def store_busy(_: Request, exc: Exception) -> JSONResponse:
+        # A lock or statement timeout (settings.py): the store is held by someone else; the
+        # request recorded nothing and may be retried.
+        return problem(503, "Service Unavailable",
+                       "the store is busy (a lock or statement timed out); nothing was "
+                       "recorded — retry", rule=None, slug="store-busy")
+
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(StoreOperationalError, store_busy)
+    app.add_exception_handler(sqlalchemy.exc.OperationalError, store_busy)
+
+
+# Documented on every operation (``APIRouter(responses=…)``), so that clients and the schema
+# test know every refusal's shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": HTTPStatus(status).phrase}
+    for status in (401, 403, 404, 409, 413, 422, 503)
+}

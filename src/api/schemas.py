@@ -10,29 +10,52 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from postledger.domain.placement import Placement
 from postledger.domain.post import Post
+from postledger.domain.values import (
+    Address,
+    BusinessDate,
+    Code,
+    Count,
+    Flag,
+    FreeText,
+    Label,
+    Money,
+    Month,
+    Name,
+    Phone,
+    PlaceSegment,
+    ResidentIdText,
+    SubjectId,
+    Year,
+)
 from postledger.workflows.application import HistoryEntry
 from postledger.workflows.placement_flow import allowed_steps
 
-Day = date  # for fields declared after a field called ``date``
-
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: every field one of the value types of src/domain/values.py, read
+    strictly (API.md v1.1 "Input, for every endpoint"); an unknown field is a 422."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# A 422 whose field is one of these names is decided by the rule (API.md v1.1: a missing
+# attendance signature is a 422 with rule R-ATT-1).
+RULE_BY_FIELD: dict[str, str] = {"signatures": "R-ATT-1", "resident_id": "R-ELIG-2"}
 
 
 # ---------------------------------------------------------------- policy
 class PolicyPut(Strict):
-    effective_from: date
-    age_min: int = 16
-    age_max: int = 65
-    publicity_days: int = 5
-    notice_days: int = 7
-    term_years: int = 3
-    extension_years_max: int = 5
-    monthly_subsidy_fen: int = 50_000
-    edge_cap_per_township: int = 5
-    backdating_days: int = 60
-    near_retirement_past_age_max: bool = False
+    effective_from: BusinessDate
+    age_min: Count = 16
+    age_max: Count = 65
+    publicity_days: Count = 5
+    notice_days: Count = 7
+    term_years: Count = 3
+    extension_years_max: Count = 5
+    monthly_subsidy_fen: Money = 50_000
+    edge_cap_per_township: Count = 5
+    backdating_days: Count = 60
+    near_retirement_past_age_max: Flag = False
     subsidies: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -46,22 +69,22 @@ class PolicyPublic(BaseModel):
 
 # ---------------------------------------------------------------- posts
 class PostCreate(Strict):
-    county: str
-    township: str
-    village: str | None = None
-    department: str
-    kind: str
-    title: str
-    headcount: int
-    monthly_subsidy_fen: int | None = None
-    full_time: bool = False
+    county: PlaceSegment
+    township: PlaceSegment
+    village: PlaceSegment | None = None
+    department: Label
+    kind: Code
+    title: Label
+    headcount: Count
+    monthly_subsidy_fen: Money | None = None
+    full_time: Flag = False
 
 
 class NoticeCreate(Strict):
-    date: Day
-    closes_on: Day
-    conditions: str
-    duties: str
+    date: BusinessDate
+    closes_on: BusinessDate
+    conditions: FreeText
+    duties: FreeText
 
 
 class PostPublic(BaseModel):
@@ -92,90 +115,90 @@ class PostPublic(BaseModel):
 
 # ---------------------------------------------------------------- placements
 class ApplicantIn(Strict):
-    name: str
-    gender: str | None = None
-    resident_id: str
-    phone: str | None = None
-    address: str | None = None
-    health: str | None = None
-    labour_ability: str | None = None
-    skills: str | None = None
-    category: str
+    name: Name
+    gender: Code | None = None
+    resident_id: ResidentIdText
+    phone: Phone | None = None
+    address: Address | None = None
+    health: FreeText | None = None
+    labour_ability: FreeText | None = None
+    skills: FreeText | None = None
+    category: Code
 
 
 class PlacementCreate(Strict):
-    post_id: UUID
-    date: date
+    post_id: SubjectId
+    date: BusinessDate
     applicant: ApplicantIn
 
 
 class Dated(Strict):
-    date: date
+    date: BusinessDate
 
 
 class ReviewIn(Dated):
-    approve: bool
-    reason: str | None = None
+    approve: Flag
+    reason: FreeText | None = None
 
 
 class PublicityIn(Dated):
-    ends_on: date | None = None
+    ends_on: BusinessDate | None = None
 
 
 class ObjectionIn(Dated):
-    raised_by: str
-    text: str
+    raised_by: Name
+    text: FreeText
 
 
 class ResolutionIn(Dated):
-    upheld: bool
-    reason: str
+    upheld: Flag
+    reason: FreeText
 
 
 class TrainingIn(Dated):
-    hours: int | None = None
-    topic: str | None = None
+    hours: Count | None = None
+    topic: FreeText | None = None
 
 
 class OnboardingIn(Dated):
-    agreement_end: date | None = None
+    agreement_end: BusinessDate | None = None
 
 
 class Signatures(Strict):
-    secretary: str
-    member: str
-    worker: str
+    secretary: Name
+    member: Name
+    worker: Name
 
 
 class AttendanceIn(Dated):
-    month: str
-    days_worked: int
+    month: Month
+    days_worked: Count
     signatures: Signatures
 
 
 class PaymentIn(Dated):
-    month: str
-    amount_fen: int | None = None
+    month: Month
+    amount_fen: Money | None = None
 
 
 class WarningIn(Dated):
-    reason: str
+    reason: FreeText
 
 
 class AnnualReviewIn(Dated):
-    year: int
-    passed: bool
-    worker_signed: bool
+    year: Year
+    passed: Flag
+    worker_signed: Flag
 
 
 class ExtensionIn(Dated):
-    basis: str
-    until: date
+    basis: Code
+    until: BusinessDate
 
 
 class ExitIn(Dated):
-    reason: str
-    ground: int | None = None
+    reason: Code
+    ground: Count | None = None
 
 
 class ObjectionRaised(BaseModel):

@@ -1,4 +1,9 @@
-"""Who takes a step. Set once per request (or CLI run) and stamped on every event."""
+"""Who takes a step. Set once per request (or CLI run) and stamped on every event.
+
+Fail closed: there is no default actor. A command that reaches the domain with nobody set
+(a route without its check, a script that forgot ``acting_as``) is refused with ``NoActor``
+instead of running in someone's name.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
+
+from postledger.domain.errors import Forbidden
 
 Role = Literal["clerk", "village", "township", "county", "inspector", "admin", "system"]
 ROLES: tuple[str, ...] = ("clerk", "village", "township", "county", "inspector", "admin", "system")
@@ -28,13 +35,23 @@ class Actor:
         return len(mine) <= len(theirs) and theirs[: len(mine)] == mine
 
 
-SYSTEM = Actor(role="system", jurisdiction="", name="postledger")
+class NoActor(Forbidden):
+    """A command with no actor set: refused, never run as anyone (403)."""
 
-current_actor: ContextVar[Actor] = ContextVar("current_actor", default=SYSTEM)
+
+current_actor: ContextVar[Actor] = ContextVar("current_actor")
+
+
+def acting() -> Actor:
+    """The actor of this request or run; ``NoActor`` when none was set."""
+    try:
+        return current_actor.get()
+    except LookupError:
+        raise NoActor("no actor is set for this command; it is refused (fail closed)") from None
 
 
 def actor_dict() -> dict[str, str]:
-    return current_actor.get().as_dict()
+    return acting().as_dict()
 
 
 @contextmanager

@@ -5,8 +5,6 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from postledger.domain.errors import InvalidInput
-
 
 def add_years(day: date, years: int) -> date:
     """The same calendar day ``years`` later; 29 February becomes 1 March in a common year
@@ -24,21 +22,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month_zero + 1, min(day.day, last))
 
 
-def parse_month(month: str) -> date:
-    """First day of a ``YYYY-MM`` month."""
-    try:
-        year_text, month_text = month.split("-")
-        if len(year_text) != 4 or len(month_text) != 2:
-            raise ValueError(month)
-        return date(int(year_text), int(month_text), 1)
-    except ValueError:
-        raise InvalidInput(f"month must be YYYY-MM, got {month!r}") from None
-
-
 def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
 def month_index(month: str) -> int:
-    """``YYYY-MM`` as a month count, so that spans are differences."""
+    """A month already read as ``Month`` (src/domain/values.py) as a month count, so that
+    spans are differences."""
     return int(month[:4]) * 12 + int(month[5:7]) - 1

@@ -16,11 +16,12 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import add_years, parse_month
+from postledger.domain.dates import add_years
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.policy import PolicyTerms
 from postledger.domain.post import Post, jurisdiction_path
 from postledger.domain.resident_id import ResidentId, birthday_at_age
+from postledger.domain.values import parse_month
 from postledger.workflows.placement_flow import (
     STEP_NAMES,
     TERMINAL_STATES,

@@ -10,6 +10,7 @@ from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, LimitReached
+from postledger.domain.values import PLACE_MAX, PlaceSegment, read
 
 # R-POST-1: the ten kinds of the Zhijin plan (十个一批) plus "other".
 POST_KINDS: tuple[str, ...] = (
@@ -26,8 +27,9 @@ POST_KINDS: tuple[str, ...] = (
 )
 
 
-# A county, township or village name: short enough that the path of all three is always indexable.
-PLACE_NAME_MAX = 64
+# A county, township or village name: short enough that the path of all three is always
+# indexable, and a region code or an ASCII name (src/domain/values.py, PlaceSegment).
+PLACE_NAME_MAX = PLACE_MAX
 
 
 def place_name_problem(name: str) -> str | None:
@@ -37,6 +39,10 @@ def place_name_problem(name: str) -> str | None:
         return "must be a non-empty name without '/'"
     if len(name) > PLACE_NAME_MAX:
         return f"must be at most {PLACE_NAME_MAX} characters"
+    try:
+        read(PlaceSegment, name, "place")
+    except InvalidInput as refused:
+        return refused.detail.removeprefix("place: ")
     return None
 
 

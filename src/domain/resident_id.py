@@ -10,6 +10,7 @@ from postledger.domain.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+_DIGITS = frozenset("0123456789")  # ASCII only (R-INPUT-1): "２" is not a digit of an id
 
 
 def age_on(birth: date, day: date) -> int:
@@ -34,7 +35,7 @@ class ResidentId:
             raise InvalidInput(
                 f"resident id must have 18 characters, got {len(text)}", rule="R-ELIG-2"
             )
-        if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        if not _DIGITS.issuperset(text[:17]) or text[17] not in _DIGITS | {"X"}:
             raise InvalidInput(
                 "resident id must be 17 digits followed by a digit or X", rule="R-ELIG-2"
             )

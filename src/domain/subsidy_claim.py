@@ -18,7 +18,6 @@ fen, month by month — and the claim's amount is the sum of the months.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,16 +34,24 @@ from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, Step
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.resident_id import ResidentId, birthday_at_age
 from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, choose_tier
+from postledger.domain.values import (
+    COUNT_MAX,
+    LIST_MAX,
+    MONEY_MAX_FEN,
+    Label,
+    PlaceSegment,
+    read,
+    read_date,
+    read_month,
+    read_resident_id,
+)
 from postledger.workflows.claim_flow import ClaimState, allowed_steps, next_state
 
 CLAIMANT_KINDS = ("person", "organisation")
 
 # Bounds on what a claim may state, so that every accepted claim can be computed, stored and
-# listed: 10 billion yuan in fen, a name of 200 characters, dates of working lives.
-MAX_WHOLE = 10**12
-MAX_TEXT = 200
+# listed: amounts, counts and text as src/domain/values.py bounds them; dates of working lives.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # What was already approved under a limit key (src/domain/claim_indexes.py).
@@ -78,7 +85,11 @@ class _Facts:
             raise self.refuse(name, "is required")
         return self.raw[name]
 
-    def whole(self, name: str, minimum: int = 0, maximum: int = MAX_WHOLE) -> int:
+    def whole(self, name: str, minimum: int = 0, maximum: int | None = None) -> int:
+        # Within the value types' bounds (src/domain/values.py): money up to 100,000,000 fen,
+        # counts up to 10,000.
+        bound = MONEY_MAX_FEN if name.endswith("_fen") else COUNT_MAX
+        maximum = bound if maximum is None else min(maximum, bound)
         value = self._present(name)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.refuse(name, f"must be a whole number, got {value!r}")
@@ -95,12 +106,14 @@ class _Facts:
         return value
 
     def text(self, name: str) -> str:
-        value = self._present(name)
-        if not isinstance(value, str) or not value.strip():
-            raise self.refuse(name, "must be a non-empty text")
-        if len(value.strip()) > MAX_TEXT:
-            raise self.refuse(name, f"must be at most {MAX_TEXT} characters")
-        return value.strip()
+        text: str = self._read(name, lambda value, field: read(Label, value, field))
+        return text
+
+    def place(self, name: str) -> str | None:
+        if self.raw.get(name) is None:
+            return None
+        place: str = self._read(name, lambda value, field: read(PlaceSegment, value, field))
+        return place
 
     def optional_text(self, name: str) -> str | None:
         if self.raw.get(name) is None:
@@ -113,38 +126,33 @@ class _Facts:
             raise self.refuse(name, f"must be one of {', '.join(options)}, got {value!r}")
         return str(value)
 
-    def day(self, name: str) -> date:
-        value = self._present(name)
+    def _read(self, name: str, reader: Callable[[Any, str], Any]) -> Any:
+        """The fact read by its one reader (src/domain/values.py), refused under the claim
+        type's rule unless the digits are not ASCII (R-INPUT-1)."""
         try:
-            if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
-                raise ValueError(value)
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise self.refuse(name, f"must be a date YYYY-MM-DD, got {value!r}") from None
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise self.refuse(name, f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {value!r}")
+            return reader(self._present(name), self.path(name))
+        except InvalidInput as exc:
+            rule = exc.rule if exc.rule == "R-INPUT-1" else self.rule
+            raise refused(rule, self.path(name),
+                          exc.detail.removeprefix(f"{self.path(name)}: ")) from None
+
+    def day(self, name: str) -> date:
+        day: date = self._read(name, read_date)
         return day
 
     def month(self, name: str) -> str:
-        value = self._present(name)
-        text = str(value)
-        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() or not (
-            1 <= int(text[5:]) <= 12
-        ):
-            raise self.refuse(name, f"must be a month YYYY-MM, got {value!r}")
-        return text
+        month: str = self._read(name, read_month)
+        return month
 
     def resident_id(self, name: str) -> ResidentId:
-        value = self._present(name)
-        try:
-            return ResidentId.parse(str(value))
-        except InvalidInput as exc:  # R-ELIG-2, reported under the claim type's rule
-            raise self.refuse(name, exc.detail) from None
+        return ResidentId(self._read(name, read_resident_id))
 
     def items(self, name: str) -> list[_Facts]:
         value = self._present(name)
         if not isinstance(value, list) or not value:
             raise self.refuse(name, "must be a non-empty list")
+        if len(value) > LIST_MAX:
+            raise self.refuse(name, f"must hold at most {LIST_MAX} entries")
         return [_Facts(item, self.rule, f"{self.path(name)}[{i}].") for i, item in enumerate(value)]
 
     def object(self, name: str) -> _Facts:
@@ -193,8 +201,8 @@ def parse_claimant(raw: Any, rule: str) -> Claimant:
         raise c.refuse("kind", f"must be one of {', '.join(CLAIMANT_KINDS)}, got {kind!r}")
     if kind == "person" and resident is None:
         raise c.refuse("resident_id", "a person claims with their resident id")
-    township = c.optional_text("township")
-    village = c.optional_text("village")
+    township = c.place("township")
+    village = c.place("village")
     for name, value in (("township", township), ("village", village)):
         problem = place_name_problem(value) if value is not None else None
         if problem:

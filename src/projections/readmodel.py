@@ -26,8 +26,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -37,6 +37,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     or_,
     select,
@@ -100,15 +101,18 @@ placements = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Idempotency keys (src/api/idempotency.py). ``scope`` is a digest of the actor, the route and
+# the key, and ``body_sha256`` a digest of the canonical body: no personal data beyond the
+# stored response. ``claimed_at`` is seconds since the epoch (in-flight release, 24 h expiry).
 idempotency_keys = Table(
-    "idempotency_keys",
+    "idempotency_keys_v2",
     metadata,
-    Column("scope", String(400), primary_key=True),
+    Column("scope", String(64), primary_key=True),
     Column("body_sha256", String(64), nullable=False),
     Column("status", Integer),
     Column("content_type", String(100)),
     Column("response", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_at", Float, nullable=False, index=True),
 )
 
 PROJECTION = "placements_and_posts_v2"
@@ -135,8 +139,8 @@ def open_engine(settings: Settings) -> Engine:
 
         return engine
     schema = settings.postgres_schema
-    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    options = settings.postgres_options() + (f" -csearch_path={schema}" if schema else "")
+    return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
 
 
 class LogFollower:
@@ -303,9 +307,14 @@ def watched_topics(classes: Sequence[type[Any]]) -> list[str]:
 
 
 def inside(column: Any, within: str) -> Any:
-    if within in ("", "*"):
+    """Rows whose path lies inside ``within``, compared by whole path segments: the path is
+    ``within`` itself or begins with ``within/``. A prefix comparison, never a LIKE pattern, so
+    that ``*``, ``%`` or ``_`` in a jurisdiction match nothing but themselves. An empty
+    ``within`` (an admin of everywhere) is every row."""
+    if within == "":
         return column.isnot(None)
-    return or_(column == within, column.like(f"{within}/%"))
+    prefix = f"{within}/"
+    return or_(column == within, func.substr(column, 1, len(prefix)) == prefix)
 
 
 def placement_row(p: Placement) -> dict[str, Any]:

@@ -18,14 +18,16 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import EnvType
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import parse_month
-from postledger.domain.errors import NotFound, PostLedgerError
+from postledger.domain.errors import InvalidInput, NotFound, PostLedgerError
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
 from postledger.domain.placement import Placement
 from postledger.domain.policy import Policy, PolicyTerms, policy_id, terms_as_of
 from postledger.domain.post import Post
+from postledger.domain.values import parse_month
+from postledger.workflows.clock import BusinessClock
 from postledger.workflows.permissions import authorize, authorize_read
 from postledger.workflows.settings import Settings
 
@@ -75,6 +77,19 @@ class PostLedger(Application[UUID]):
     # Key of the resident-id hash behind person index ids (src/domain/keyed_hash.py); set from
     # configuration by ``open_application``, None in a demo store without keys.
     person_key: bytes | None = None
+
+    def __init__(self, env: EnvType | None = None, *, clock: BusinessClock | None = None) -> None:
+        self.clock = clock or BusinessClock()  # the one clock "today" is read from
+        super().__init__(env)
+
+    def not_after_today(self, day: date, field: str = "date") -> None:
+        """R-INPUT-2: no step is dated after today (Asia/Shanghai, from the injected clock)."""
+        today = self.clock.today()
+        if day > today:
+            raise InvalidInput(
+                f"{field}: {day} is after today ({today}, Asia/Shanghai); no step may be dated "
+                "in the future (R-INPUT-2)", rule="R-INPUT-2", fact=field,
+            )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -145,6 +160,7 @@ class PostLedger(Application[UUID]):
     def publish_notice(
         self, post_id: UUID, *, date: date, closes_on: date, conditions: str, duties: str
     ) -> Post:
+        self.not_after_today(date)
         post = self._get(Post, post_id, "post")
         authorize("publish_notice", post.path)
         post.publish_notice(
@@ -159,6 +175,7 @@ class PostLedger(Application[UUID]):
 
     # ------------------------------------------------------------------ placements
     def apply(self, post_id: UUID, *, date: date, applicant: dict[str, Any]) -> Placement:
+        self.not_after_today(date)
         post = self._get(Post, post_id, "post")
         authorize("apply", post.path)
         placement = Placement.apply_for(
@@ -229,6 +246,7 @@ class PostLedger(Application[UUID]):
         )
 
     def approve(self, placement_id: UUID, *, date: date) -> Placement:
+        self.not_after_today(date)
         placement = self._get(Placement, placement_id, "placement")
         authorize("approve", placement.path)
         post = self._get(Post, placement.post_id, "post")
@@ -249,6 +267,7 @@ class PostLedger(Application[UUID]):
         )
 
     def onboard(self, placement_id: UUID, *, date: date, agreement_end: date | None) -> Placement:
+        self.not_after_today(date)
         placement = self._get(Placement, placement_id, "placement")
         authorize("onboard", placement.path)
         post = self._get(Post, placement.post_id, "post")
@@ -328,6 +347,7 @@ class PostLedger(Application[UUID]):
     def _step(
         self, placement_id: UUID, step: str, day: date, command: Callable[[Placement], Any]
     ) -> Placement:
+        self.not_after_today(day)
         placement = self._get(Placement, placement_id, "placement")
         authorize(step, placement.path)
         command(placement)
@@ -398,7 +418,7 @@ def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
     )
 
 
-def open_application(settings: Settings) -> PostLedger:
+def open_application(settings: Settings, clock: BusinessClock | None = None) -> PostLedger:
     """The application on the configured store; its events encrypted when a data key is set."""
     env = {**settings.eventsourcing_env(), **settings.security.cipher_env()}
     if settings.store == "postgresql":
@@ -406,7 +426,7 @@ def open_application(settings: Settings) -> PostLedger:
         # before use; the library's retries then carry a command through (tests/integration/
         # test_faults.py).
         env.setdefault("POSTGRES_PRE_PING", "y")
-    ledger = PostLedger(env=env)
+    ledger = PostLedger(env=env, clock=clock)
     ledger.person_key = settings.security.person_index_key()
     return ledger
 

@@ -9,14 +9,13 @@ is refused with ``LimitReached`` (409) naming the claim type's rule. Submission 
 limits against what was approved so far, without holding anything, and refuses a claim over
 one as invalid input (422) naming the fact.
 
-Every date a command states is on or before today (Asia/Shanghai, ``today``): premiums not yet
-paid, a business not yet a year old or a payment not yet made cannot be claimed or recorded,
-and a "once a year" limit cannot be spent on a year to come.
+Every date a command states is on or before today (Asia/Shanghai, from the ledger's one clock;
+R-INPUT-2): premiums not yet paid, a business not yet a year old or a payment not yet made
+cannot be claimed or recorded, and a "once a year" limit cannot be spent on a year to come.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -25,23 +24,14 @@ from postledger.domain.claim_indexes import ClaimLimit, claim_limit_id
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.subsidy_claim import SubsidyClaim, refused
-from postledger.domain.subsidy_policy import CLAIM_TYPES, RULE_BY_TYPE, table_for
+from postledger.domain.subsidy_policy import CLAIM_TYPES, table_for
 from postledger.workflows.application import HistoryEntry, PostLedger, created_with_id
-from postledger.workflows.clock import business_today
 from postledger.workflows.permissions import authorize, authorize_read
 
 
 class ClaimsService:
-    def __init__(self, ledger: PostLedger, today: Callable[[], date] = business_today) -> None:
+    def __init__(self, ledger: PostLedger) -> None:
         self.ledger = ledger
-        self.today = today
-
-    def _not_after_today(self, day: date, rule: str | None) -> None:
-        today = self.today()
-        if day > today:
-            raise refused(rule, "date", f"{day} is after today ({today}, Asia/Shanghai): a claim "
-                                        "and its steps are dated on or before the day they are "
-                                        "recorded")
 
     # ------------------------------------------------------------------ submission
     def submit(
@@ -62,7 +52,7 @@ class ClaimsService:
         authorize("submit_claim", jurisdiction_path(
             county, township if isinstance(township, str) and township.strip() else None
         ))
-        self._not_after_today(date, RULE_BY_TYPE[claim_type])
+        self.ledger.not_after_today(date)  # R-INPUT-2
         # The county's table in force on the claim's own date (src/domain/policy.py).
         table = table_for(claim_type, self.ledger.terms(county, date).subsidies)
         claim = SubsidyClaim.submit(
@@ -83,7 +73,7 @@ class ClaimsService:
     ) -> SubsidyClaim:
         claim = self._claim(claim_id)
         reviewer = authorize("review_claim", claim.path)
-        self._not_after_today(date, claim.rule)
+        self.ledger.not_after_today(date)  # R-INPUT-2
         limits = [self.limit(limit["key"]) for limit in claim.limits] if approve else []
         claim.review_by(date=date, approve=approve, reason=reason, reviewer=reviewer,
                         limits=limits)
@@ -93,7 +83,7 @@ class ClaimsService:
     def pay(self, claim_id: UUID, *, date: date) -> SubsidyClaim:
         claim = self._claim(claim_id)
         authorize("pay_claim", claim.path)
-        self._not_after_today(date, claim.rule)
+        self.ledger.not_after_today(date)  # R-INPUT-2
         claim.pay(date=date)
         self.ledger._save(claim)
         return claim
@@ -103,7 +93,7 @@ class ClaimsService:
     ) -> SubsidyClaim:
         claim = self._claim(claim_id)
         authorize("claw_back", claim.path)
-        self._not_after_today(date, claim.rule)
+        self.ledger.not_after_today(date)  # R-INPUT-2
         claim.claw_back(date=date, amount_fen=amount_fen, reason=reason)
         self.ledger._save(claim)
         return claim
@@ -112,7 +102,7 @@ class ClaimsService:
         """Withdrawal before review, by whoever may submit claims there (the clerk)."""
         claim = self._claim(claim_id)
         authorize("submit_claim", claim.path)
-        self._not_after_today(date, claim.rule)
+        self.ledger.not_after_today(date)  # R-INPUT-2
         claim.withdraw(date=date)
         self.ledger._save(claim)
         return claim

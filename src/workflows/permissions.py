@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postledger.domain.actor import Actor, current_actor
+from postledger.domain.actor import Actor, acting
 from postledger.domain.errors import Forbidden
 
 TOWNSHIP_STEPS = frozenset(
@@ -38,7 +38,7 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
 
 def authorize(step: str, path: str, actor: Actor | None = None) -> Actor:
     """Refuse (403) unless the actor's role takes ``step`` and ``path`` is in its jurisdiction."""
-    who = actor or current_actor.get()
+    who = actor or acting()
     if who.role != "admin" and step not in STEPS_BY_ROLE.get(who.role, frozenset()):
         raise Forbidden(f"role {who.role} may not take the step {step!r}")
     if not covers(who, path):
@@ -49,7 +49,7 @@ def authorize(step: str, path: str, actor: Actor | None = None) -> Actor:
 
 
 def authorize_read(path: str, actor: Actor | None = None) -> Actor:
-    who = actor or current_actor.get()
+    who = actor or acting()
     if not covers(who, path):
         raise Forbidden(
             f"{path} is outside the jurisdiction {who.jurisdiction or '(none)'} of {who.name}"
@@ -58,7 +58,7 @@ def authorize_read(path: str, actor: Actor | None = None) -> Actor:
 
 
 def covers(actor: Actor, path: str) -> bool:
-    if actor.role in ("admin", "system") and actor.jurisdiction in ("", "*"):
+    if actor.role in ("admin", "system") and actor.jurisdiction == "":
         return True
     if not actor.jurisdiction:
         return False

@@ -18,17 +18,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from postledger.domain.actor import Actor, acting_as, current_actor
+from postledger.domain.actor import Actor, acting, acting_as
 from postledger.domain.dates import add_months
 from postledger.domain.errors import StepNotAllowed
 from postledger.domain.placement import Placement
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import ConcurrentChange, PostLedger
-from postledger.workflows.clock import business_now
 from postledger.workflows.permissions import authorize
 
 ENDING_SOON_DAYS = 30
@@ -37,6 +36,7 @@ ENDING_SOON_DAYS = 30
 @dataclass
 class SchedulerReport:
     as_of: date
+    dry_run: bool = False
     exited: list[dict[str, Any]] = field(default_factory=list)
     reviews_due: list[dict[str, Any]] = field(default_factory=list)
     ending_soon: list[dict[str, Any]] = field(default_factory=list)
@@ -59,14 +59,20 @@ class Scheduler:
         as_of: date,
         within: str = "",
         progress: Callable[[int, int], None] | None = None,
+        dry_run: bool = False,
     ) -> SchedulerReport:
-        who = current_actor.get()
+        """End what is due on or before ``as_of``. An ``as_of`` after today is refused
+        (R-INPUT-2) unless ``dry_run``: a dry run reports what a run would do and records
+        nothing."""
+        who = acting()
         authorize("run_scheduler", within or who.jurisdiction, who)
+        if not dry_run:
+            self.ledger.not_after_today(as_of, "as_of")
         # Events the run records name the scheduler and who started it.
         runner = Actor("system", who.jurisdiction, f"scheduler (run by {who.role} {who.name})")
         self.read_model.catch_up(self.ledger)
         candidates = self.read_model.active_placement_ids(within=within or who.jurisdiction)
-        report = SchedulerReport(as_of=as_of)
+        report = SchedulerReport(as_of=as_of, dry_run=dry_run)
         with acting_as(runner):
             for done, placement_id in enumerate(candidates, start=1):
                 self._check(placement_id, as_of, report)
@@ -83,6 +89,9 @@ class Scheduler:
         if ends is None:
             return  # no longer active: ended by hand or by another run
         day, reason = ends
+        if day <= as_of and report.dry_run:
+            report.exited.append(_row(placement, date=day.isoformat(), reason=reason))
+            return
         if day <= as_of:
             try:
                 self.ledger.end_automatically(placement_id, day=day, reason=reason)
@@ -110,19 +119,13 @@ def _row(placement: Placement, **extra: Any) -> dict[str, Any]:
 
 
 class DailyScheduler:
-    """Runs the scheduler once a day at ``HH:MM`` Asia/Shanghai inside ``postledger serve``."""
+    """Runs the scheduler once a day at ``HH:MM`` Asia/Shanghai inside ``postledger serve``,
+    reading the time from the application's one clock."""
 
-    def __init__(
-        self,
-        scheduler: Scheduler,
-        at: str,
-        clock: Callable[[], datetime] = business_now,
-        poll_seconds: float = 30,
-    ) -> None:
+    def __init__(self, scheduler: Scheduler, at: str, poll_seconds: float = 30) -> None:
         hour, minute = (int(part) for part in at.split(":"))
         self.scheduler = scheduler
         self.at = (hour, minute)
-        self.clock = clock
         self.poll_seconds = poll_seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="daily-scheduler", daemon=True)
@@ -138,7 +141,7 @@ class DailyScheduler:
     def _loop(self) -> None:
         system = Actor("system", "", "daily")
         while not self._stop.is_set():
-            now = self.clock()
+            now = self.scheduler.ledger.clock.now()
             if (now.hour, now.minute) >= self.at and self.last_run != now.date():
                 with acting_as(system):
                     self.scheduler.run(now.date())

@@ -4,6 +4,13 @@
 ``postgresql://USER[:PASSWORD]@HOST:PORT/DB`` (optionally ``?schema=NAME``).
 ``POSTLEDGER_MODE``: ``demo`` (default with SQLite; development tokens accepted) or
 ``production``.
+``POSTLEDGER_LOCK_TIMEOUT`` / ``POSTLEDGER_STATEMENT_TIMEOUT`` (seconds, default 5 and 30): on
+PostgreSQL every connection, of the event store and of the read models, gives up waiting for a
+lock or running a statement after these, so no request can hold the store forever (the event
+store's recorder retries a timed-out write up to ten times before it gives up, and the request
+is then a 503). SQLite waits as long for its write lock.
+``POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS`` (default 60): an ``Idempotency-Key`` whose first
+request never finished is released after this long (API.md v1.1).
 """
 
 from __future__ import annotations
@@ -11,11 +18,24 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from eventsourcing.postgres import PostgresFactory
 
 from postledger.workflows.keys import SecuritySettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
+
+# eventsourcing's aggregate cache: a command no longer replays its aggregates from the first
+# event. Before each use a cached aggregate is fast-forwarded with the events stored since
+# (another process's included), and commands get a deep copy, so a refused or conflicting
+# command leaves the cache untouched. A 3-year placement takes ~45 KB (bench/README).
+AGGREGATE_CACHE = {
+    "AGGREGATE_CACHE_MAXSIZE": "1000",
+    "AGGREGATE_CACHE_FASTFORWARD": "y",
+    "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+}
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     mode: str = "demo"
     scheduler_daily_at: str | None = None  # "HH:MM" Asia/Shanghai; None: off
+    lock_timeout_seconds: int = 5
+    statement_timeout_seconds: int = 30
+    idempotency_inflight_seconds: float = 60.0
     # Keys and sign-in (API.md "Production mode"), read by src/workflows/keys.py.
     security: SecuritySettings = field(default_factory=SecuritySettings)
 
@@ -35,8 +58,14 @@ class Settings:
         if mode not in ("demo", "production"):
             raise ValueError(f"POSTLEDGER_MODE must be demo or production, got {mode!r}")
         daily = env.get("POSTLEDGER_SCHEDULER_DAILY_AT") or None
-        return cls(database_url=url, mode=mode, scheduler_daily_at=daily,
-                   security=SecuritySettings.from_env(env))
+        return cls(
+            database_url=url, mode=mode, scheduler_daily_at=daily,
+            lock_timeout_seconds=int(env.get("POSTLEDGER_LOCK_TIMEOUT") or 5),
+            statement_timeout_seconds=int(env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30),
+            idempotency_inflight_seconds=float(
+                env.get("POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS") or 60),
+            security=SecuritySettings.from_env(env),
+        )
 
     @property
     def store(self) -> str:
@@ -61,13 +90,15 @@ class Settings:
         if self.store == "sqlite":
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {
+                **AGGREGATE_CACHE,
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
-                "SQLITE_LOCK_TIMEOUT": "10",
+                "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout_seconds),
             }
         parts = urlsplit(self.database_url)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            **AGGREGATE_CACHE,
+            "PERSISTENCE_MODULE": "postledger.workflows.settings:PostgresWithTimeouts",
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -75,11 +106,17 @@ class Settings:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": self.postgres_schema,
             # NOTES-eventsourcing.md: the default 0 waits forever for the table lock.
-            "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_LOCK_TIMEOUT": str(self.lock_timeout_seconds),
+            "POSTLEDGER_STATEMENT_TIMEOUT": str(self.statement_timeout_seconds),
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONNECT_TIMEOUT": "10",
         }
+
+    def postgres_options(self) -> str:
+        """libpq ``options`` that bound every statement and lock wait of a connection."""
+        return (f"-c statement_timeout={self.statement_timeout_seconds}s "
+                f"-c lock_timeout={self.lock_timeout_seconds}s")
 
     def readmodel_url(self) -> str:
         """SQLAlchemy URL of the read models (a file of its own beside the SQLite event store)."""
@@ -90,3 +127,15 @@ class Settings:
             return f"sqlite:///{read_path}"
         parts = urlsplit(self.database_url)
         return f"postgresql+psycopg://{parts.netloc}{parts.path}"
+
+
+class PostgresWithTimeouts(PostgresFactory):
+    """eventsourcing's PostgreSQL store whose connections carry a ``statement_timeout`` (the
+    library sets only ``lock_timeout``, and only around its inserts)."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        seconds = int(self.env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30)
+        kwargs = self.datastore.pool.kwargs
+        assert isinstance(kwargs, dict)
+        kwargs["options"] = f"-c statement_timeout={seconds}s"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from postledger.workflows.clock import BusinessClock
 from tests.scenario import person
 
 COUNTY = {"Authorization": "Bearer dev:county:520524:li"}
@@ -247,6 +249,7 @@ def test_posts_are_listed_by_kind_and_township(client: TestClient) -> None:
 
 
 def test_the_scheduler_ends_expired_agreements_once_over_http(client: TestClient) -> None:
+    client.app.state.services.ledger.clock = BusinessClock.fixed(date(2027, 3, 1))  # type: ignore[attr-defined]
     pid = an_application(client, a_post(client))
     to_active(client, pid)
     problem(client.post("/scheduler/run", headers=COUNTY, json={"as_of": "2027-02-01"}), 403,

@@ -16,7 +16,7 @@ from postledger.domain.actor import acting_as
 from postledger.domain.errors import StepNotAllowed
 from postledger.workflows.scheduler import Scheduler, SchedulerReport
 from postledger.workflows.settings import Settings
-from tests.scenario import ADMIN, SIGNED, County
+from tests.scenario import ADMIN, SCENARIO_TODAY, SIGNED, County
 
 
 def run(services: Services, as_of: date) -> SchedulerReport:
@@ -30,6 +30,7 @@ def exits(report: SchedulerReport) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture
 def county(services: Services) -> County:
+    services.ledger.clock = SCENARIO_TODAY  # the runs below are dated up to 2031
     return County(services.ledger, headcount=20)
 
 
@@ -167,12 +168,14 @@ def test_a_run_that_crashes_midway_is_finished_by_the_next(
 def test_two_runner_processes_at_once_end_each_placement_once(
     services: Services, county: County, settings: Settings
 ) -> None:
-    placements = [county.placement_in("active", n=n) for n in range(1, 9)]
+    # Born 1960-06-01: 65 on 2025-06-01, a date the command line's real clock has passed.
+    placements = [county.placement_in("active", n=n, birth=date(1960, 6, 1))
+                  for n in range(1, 9)]
     env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url,
            "POSTLEDGER_MODE": settings.mode}
     command = [sys.executable, "-c",
                "import sys, json; from postledger.api.cli import main; "
-               "sys.exit(main(['scheduler', 'run', '--as-of', '2027-02-01']))"]
+               "sys.exit(main(['scheduler', 'run', '--as-of', '2025-07-01']))"]
     runners = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [r.communicate(timeout=120) for r in runners]
@@ -183,7 +186,7 @@ def test_two_runner_processes_at_once_end_each_placement_once(
     for p in placements:
         assert county.get(p.id).state.value == "exited"
         assert county.event_types(p.id).count("EndedAutomatically") == 1
-    assert json.dumps(run(services, date(2027, 2, 1)).exited) == "[]"
+    assert json.dumps(run(services, date(2025, 7, 1)).exited) == "[]"
 
 
 def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
@@ -192,7 +195,7 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
     import threading
     from datetime import datetime, timedelta
 
-    from postledger.workflows.clock import BUSINESS_TZ
+    from postledger.workflows.clock import BUSINESS_TZ, BusinessClock
     from postledger.workflows.scheduler import DailyScheduler
 
     p = county.placement_in("active")
@@ -209,7 +212,8 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
         return report
 
     scheduler.run = run_and_note  # type: ignore[method-assign]
-    daily = DailyScheduler(scheduler, "02:30", clock=lambda: now[0], poll_seconds=0.01)
+    services.ledger.clock = BusinessClock(lambda: now[0])  # the one clock: runs and "today"
+    daily = DailyScheduler(scheduler, "02:30", poll_seconds=0.01)
     daily.start()
     try:
         assert not done.wait(0.2)  # 01:00: not yet
@@ -222,3 +226,34 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
     assert ran == [date(2027, 2, 1)]
     assert county.get(p.id).exit == {"date": date(2027, 1, 15), "reason": "term_expired",
                                      "ground": None}
+
+
+def test_the_command_line_refuses_a_future_as_of_unless_it_is_a_dry_run(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from postledger.api.cli import main
+    from postledger.api.main import open_services
+    from postledger.domain.values import mask_resident_id
+
+    services = open_services(settings)
+    try:
+        p = County(services.ledger).placement_in("active")  # ends 2027-01-15
+    finally:
+        services.close()
+    monkeypatch.setenv("POSTLEDGER_DATABASE_URL", settings.database_url)
+    assert main(["scheduler", "run", "--as-of", "2099-01-01"]) == 2  # the real clock's today
+    assert "R-INPUT-2" in capsys.readouterr().err
+    assert main(["scheduler", "run", "--as-of", "2099-01-01", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would exit  2027-01-15  term_expired" in out and str(p.id) in out
+    assert p.applicant["resident_id"] not in out
+    assert mask_resident_id(p.applicant["resident_id"]) in out
+    with pytest.raises(SystemExit):
+        main(["scheduler", "run", "--as-of", "２０２５-０１-０１"])
+    assert "R-INPUT-1" in capsys.readouterr().err
+    services = open_services(settings)
+    try:
+        with acting_as(ADMIN):
+            assert services.ledger.get_placement(p.id).state.value == "active"
+    finally:
+        services.close()

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from postledger.api.access_log import AccessLog
-from postledger.api.deps import CurrentActor, Services, get_services
+from postledger.api.deps import CurrentActor, Services, get_services, taking
+from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.workflows.permissions import authorize
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=PROBLEM_RESPONSES,
+                   dependencies=[taking("read_access_log")])
 
 
 class AccessActor(BaseModel):
@@ -33,7 +35,7 @@ class AccessEntry(BaseModel):
 def access(
     actor: CurrentActor,
     services: Annotated[Services, Depends(get_services)],
-    subject: Annotated[str, Query(min_length=1, max_length=64,
+    subject: Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z-]+$",
                                   description="a resident id, a placement id or a claim id")],
 ) -> list[AccessEntry]:
     """Inspectors and admins only, inside their jurisdiction; oldest first."""

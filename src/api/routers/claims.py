@@ -10,13 +10,16 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
 from postledger.api.access_log import AccessReads
-from postledger.api.deps import CurrentActor, Services, get_services
+from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Services, get_services, taking
+from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
 from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.domain.values import BusinessDate, Code, FreeText, Money, PlaceSegment
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
 
-router = APIRouter(prefix="/claims", tags=["claims"])
+router = APIRouter(prefix="/claims", tags=["claims"], responses=PROBLEM_RESPONSES,
+                   dependencies=[SIGNED_IN_ONLY])
 
 
 # ---------------------------------------------------------------- dependencies
@@ -25,7 +28,7 @@ def get_claims(
 ) -> ClaimsService:
     cached = getattr(request.app.state, "claims_service", None)
     if not isinstance(cached, ClaimsService) or cached.ledger is not services.ledger:
-        cached = ClaimsService(services.ledger)
+        cached = ClaimsService(services.ledger)  # "today" from the ledger's one clock
         request.app.state.claims_service = cached
     return cached
 
@@ -47,16 +50,16 @@ ClaimsRead = Annotated[ClaimsReadModel, Depends(get_claims_read_model)]
 
 # ---------------------------------------------------------------- shapes
 class ClaimCreate(Strict):
-    type: str
-    county: str
-    date: date
+    type: Code
+    county: PlaceSegment
+    date: BusinessDate
     claimant: dict[str, Any]
     facts: dict[str, Any] = Field(default_factory=dict)
 
 
 class ClawbackIn(Dated):
-    reason: str
-    amount_fen: int
+    reason: FreeText
+    amount_fen: Money
 
 
 class ClaimPublic(BaseModel):
@@ -108,7 +111,7 @@ class ClaimSummary(BaseModel):
 
 
 # ---------------------------------------------------------------- endpoints
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", dependencies=[taking("submit_claim")], status_code=status.HTTP_201_CREATED)
 def submit(body: ClaimCreate, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     """201 with the computed amount, or 422 naming the rule broken and the ``fact`` at fault."""
     claim = claims.submit(
@@ -124,9 +127,9 @@ def list_claims(
     claims: Claims,
     read_model: ClaimsRead,
     reads: AccessReads,
-    county: str | None = None,
-    type: str | None = None,
-    state: str | None = None,
+    county: PlaceSegment | None = None,
+    type: Code | None = None,
+    state: Code | None = None,
 ) -> list[ClaimSummary]:
     read_model.catch_up(claims.ledger)
     rows = read_model.list_claims(
@@ -153,26 +156,26 @@ def history(
     return claims.history(claim_id)
 
 
-@router.post("/{claim_id}/review")
+@router.post("/{claim_id}/review", dependencies=[taking("review_claim")])
 def review(claim_id: UUID, body: ReviewIn, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     return ClaimPublic.of(
         claims.review(claim_id, date=body.date, approve=body.approve, reason=body.reason)
     )
 
 
-@router.post("/{claim_id}/payment")
+@router.post("/{claim_id}/payment", dependencies=[taking("pay_claim")])
 def payment(claim_id: UUID, body: Dated, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     return ClaimPublic.of(claims.pay(claim_id, date=body.date))
 
 
-@router.post("/{claim_id}/clawback")
+@router.post("/{claim_id}/clawback", dependencies=[taking("claw_back")])
 def clawback(claim_id: UUID, body: ClawbackIn, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     return ClaimPublic.of(
         claims.claw_back(claim_id, date=body.date, amount_fen=body.amount_fen, reason=body.reason)
     )
 
 
-@router.post("/{claim_id}/withdrawal")
+@router.post("/{claim_id}/withdrawal", dependencies=[taking("submit_claim")])
 def withdrawal(claim_id: UUID, body: Dated, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     return ClaimPublic.of(claims.withdraw(claim_id, date=body.date))
 

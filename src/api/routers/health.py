@@ -1,3 +1,5 @@
+"""``GET /health``: open to all, on purpose (the route walk test lists it as public)."""
+
 from __future__ import annotations
 
 from typing import Annotated

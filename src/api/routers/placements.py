@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 
 from postledger.api.access_log import AccessReads
-from postledger.api.deps import CurrentActor, Ledger, ReadModels
+from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
+from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.schemas import (
     AnnualReviewIn,
     AttendanceIn,
@@ -30,11 +32,16 @@ from postledger.api.schemas import (
     WarningIn,
 )
 from postledger.domain.errors import InvalidInput
+from postledger.domain.values import Code, PlaceSegment, ResidentIdText
 
-router = APIRouter(prefix="/placements", tags=["placements"])
+# An objection id is the UUID text the objection step answered.
+ObjectionId = Annotated[str, Path(max_length=64)]
+
+router = APIRouter(prefix="/placements", tags=["placements"], responses=PROBLEM_RESPONSES,
+                   dependencies=[SIGNED_IN_ONLY])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", dependencies=[taking("apply")], status_code=status.HTTP_201_CREATED)
 def apply(body: PlacementCreate, actor: CurrentActor, ledger: Ledger) -> PlacementPublic:
     placement = ledger.apply(
         body.post_id, date=body.date, applicant=body.applicant.model_dump(exclude_none=True)
@@ -48,10 +55,10 @@ def list_placements(
     ledger: Ledger,
     read_model: ReadModels,
     reads: AccessReads,
-    county: str | None = None,
-    township: str | None = None,
-    state: str | None = None,
-    person: str | None = None,
+    county: PlaceSegment | None = None,
+    township: PlaceSegment | None = None,
+    state: Code | None = None,
+    person: ResidentIdText | None = None,
 ) -> list[PlacementSummary]:
     read_model.catch_up(ledger)
     rows = read_model.list_placements(
@@ -82,7 +89,7 @@ def history(
     return ledger.history(placement_id)
 
 
-@router.post("/{placement_id}/village-review")
+@router.post("/{placement_id}/village-review", dependencies=[taking("village_review")])
 def village_review(
     placement_id: UUID, body: ReviewIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -92,7 +99,7 @@ def village_review(
     )
 
 
-@router.post("/{placement_id}/township-review")
+@router.post("/{placement_id}/township-review", dependencies=[taking("township_review")])
 def township_review(
     placement_id: UUID, body: ReviewIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -102,7 +109,7 @@ def township_review(
     )
 
 
-@router.post("/{placement_id}/publicity")
+@router.post("/{placement_id}/publicity", dependencies=[taking("start_publicity")])
 def publicity(
     placement_id: UUID, body: PublicityIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -111,7 +118,7 @@ def publicity(
     )
 
 
-@router.post("/{placement_id}/objections")
+@router.post("/{placement_id}/objections", dependencies=[taking("raise_objection")])
 def raise_objection(
     placement_id: UUID, body: ObjectionIn, actor: CurrentActor, ledger: Ledger
 ) -> ObjectionRaised:
@@ -121,9 +128,10 @@ def raise_objection(
     return ObjectionRaised(objection_id=objection_id, id=placement.id, state=placement.state.value)
 
 
-@router.post("/{placement_id}/objections/{objection_id}/resolution")
+@router.post("/{placement_id}/objections/{objection_id}/resolution",
+             dependencies=[taking("resolve_objection")])
 def resolve_objection(
-    placement_id: UUID, objection_id: str, body: ResolutionIn, actor: CurrentActor, ledger: Ledger
+    placement_id: UUID, objection_id: ObjectionId, body: ResolutionIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
     return PlacementPublic.of(
         ledger.resolve_objection(placement_id, objection_id, date=body.date, upheld=body.upheld,
@@ -131,14 +139,14 @@ def resolve_objection(
     )
 
 
-@router.post("/{placement_id}/approval")
+@router.post("/{placement_id}/approval", dependencies=[taking("approve")])
 def approval(
     placement_id: UUID, body: Dated, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
     return PlacementPublic.of(ledger.approve(placement_id, date=body.date))
 
 
-@router.post("/{placement_id}/training")
+@router.post("/{placement_id}/training", dependencies=[taking("train")])
 def training(
     placement_id: UUID, body: TrainingIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -147,7 +155,7 @@ def training(
     )
 
 
-@router.post("/{placement_id}/onboarding")
+@router.post("/{placement_id}/onboarding", dependencies=[taking("onboard")])
 def onboarding(
     placement_id: UUID, body: OnboardingIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -156,7 +164,7 @@ def onboarding(
     )
 
 
-@router.post("/{placement_id}/attendance")
+@router.post("/{placement_id}/attendance", dependencies=[taking("record_attendance")])
 def attendance(
     placement_id: UUID, body: AttendanceIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -168,7 +176,7 @@ def attendance(
     )
 
 
-@router.post("/{placement_id}/payments")
+@router.post("/{placement_id}/payments", dependencies=[taking("pay")])
 def payments(
     placement_id: UUID, body: PaymentIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -177,14 +185,14 @@ def payments(
     )
 
 
-@router.post("/{placement_id}/warnings")
+@router.post("/{placement_id}/warnings", dependencies=[taking("warn")])
 def warnings(
     placement_id: UUID, body: WarningIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
     return PlacementPublic.of(ledger.warn(placement_id, date=body.date, reason=body.reason))
 
 
-@router.post("/{placement_id}/annual-review")
+@router.post("/{placement_id}/annual-review", dependencies=[taking("annual_review")])
 def annual_review(
     placement_id: UUID, body: AnnualReviewIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -194,7 +202,7 @@ def annual_review(
     )
 
 
-@router.post("/{placement_id}/extension")
+@router.post("/{placement_id}/extension", dependencies=[taking("extend")])
 def extension(
     placement_id: UUID, body: ExtensionIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -203,7 +211,7 @@ def extension(
     )
 
 
-@router.post("/{placement_id}/exit")
+@router.post("/{placement_id}/exit", dependencies=[taking("exit")])
 def exit_placement(
     placement_id: UUID, body: ExitIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
@@ -212,7 +220,7 @@ def exit_placement(
     )
 
 
-@router.post("/{placement_id}/withdrawal")
+@router.post("/{placement_id}/withdrawal", dependencies=[taking("withdraw")])
 def withdrawal(
     placement_id: UUID, body: Dated, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:

@@ -4,12 +4,14 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from postledger.api.deps import CurrentActor, Ledger
+from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, taking
+from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.schemas import PolicyPublic, PolicyPut
-from postledger.workflows.clock import business_today
+from postledger.domain.values import BusinessDate, PlaceSegment
 from postledger.workflows.permissions import authorize_read
 
-router = APIRouter(prefix="/policies", tags=["policy"])
+router = APIRouter(prefix="/policies", tags=["policy"], responses=PROBLEM_RESPONSES,
+                   dependencies=[SIGNED_IN_ONLY])
 
 
 def _public(ledger: Ledger, county: str, as_of: date) -> PolicyPublic:
@@ -24,8 +26,8 @@ def _public(ledger: Ledger, county: str, as_of: date) -> PolicyPublic:
     )
 
 
-@router.put("/{county}")
-def put_policy(county: str, body: PolicyPut, actor: CurrentActor, ledger: Ledger) -> PolicyPublic:
+@router.put("/{county}", dependencies=[taking("set_policy")])
+def put_policy(county: PlaceSegment, body: PolicyPut, actor: CurrentActor, ledger: Ledger) -> PolicyPublic:
     terms = body.model_dump(exclude={"effective_from"})
     ledger.set_policy(county, body.effective_from, terms)
     return _public(ledger, county, body.effective_from)
@@ -33,8 +35,7 @@ def put_policy(county: str, body: PolicyPut, actor: CurrentActor, ledger: Ledger
 
 @router.get("/{county}")
 def get_policy(
-    county: str, actor: CurrentActor, ledger: Ledger, as_of: date | None = None
+    county: PlaceSegment, actor: CurrentActor, ledger: Ledger, as_of: BusinessDate | None = None
 ) -> PolicyPublic:
     authorize_read(county)
-    today = business_today()
-    return _public(ledger, county, as_of or today)
+    return _public(ledger, county, as_of or ledger.clock.today())

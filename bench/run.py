@@ -1,0 +1,447 @@
+"""``make bench``: postledger at province scale, each figure beside the database's own limit.
+
+    make bench                          # 10,000 and 100,000 placements, SQLite and PostgreSQL
+    make bench SIZE=600000
+    .venv/bin/python bench/run.py --size 2000 --base 2000 --store postgresql
+
+For each store and size: generate a synthetic province (bench/province.py), then measure
+HTTP steps with a real server, the monthly ledger, replay, projections, audit and memory, and
+the raw limits of the same database in the same run (bench/raw.py). Prints one table; writes it
+and the raw figures to bench/results/. Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+from http_load import Server, peak_rss_mb, run_clients, serve
+from profiles import cprofiled, sampled
+from province import LEDGER_MONTH, county_code, generate
+from raw import RawStore
+
+from postledger.api.demo.places import TOWNSHIPS
+from postledger.api.deps import Services
+from postledger.api.main import create_app, open_services
+from postledger.domain.actor import Actor, acting_as
+from postledger.domain.errors import PostLedgerError
+from postledger.workflows.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+PG_URL = os.environ.get("POSTLEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+NOT_AVAILABLE = "not available in this build"
+ADMIN = Actor("admin", "", "bench")
+LEDGER_SIGNED_ON = date(2026, 12, 1)
+SIGNATURES = {"secretary": "村支书", "member": "村委委员", "worker": "本人"}
+
+
+@dataclass
+class Row:
+    store: str
+    size: int
+    measure: str
+    figure: str
+    raw: str = ""
+    ratio: str = ""
+    target: str = ""
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of ``values`` in milliseconds."""
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def rate(count: float, seconds: float) -> str:
+    return f"{count / seconds:,.0f}/s" if seconds > 0 else "-"
+
+
+def ratio(mine: float, limit: float) -> str:
+    return f"{100 * mine / limit:.1f}%" if limit > 0 else "-"
+
+
+class Bench:
+    def __init__(self, settings: Settings, size: int, http_placements: int,
+                 profiles: Path | None = None) -> None:
+        self.settings = settings
+        self.profiles = profiles  # where profiles of the slow rows go; None: not profiled
+        self.store = settings.store
+        self.size = size
+        self.http_placements = http_placements
+        self.rows: list[Row] = []
+        self.facts: dict[str, Any] = {"store": self.store, "size": size}
+
+    def _name(self, what: str) -> str:
+        return f"{self.store}-{self.size}-{what}"
+
+    def row(self, measure: str, figure: str, raw: str = "", share: str = "",
+            target: str = "") -> None:
+        self.rows.append(Row(self.store, self.size, measure, figure, raw, share, target))
+
+    def run(self) -> list[Row]:
+        self.facts["load_before"] = os.getloadavg()[0]
+        services = open_services(self.settings)
+        try:
+            self.generate(services)
+            raw = RawStore(self.settings, services.ledger.recorder.events_table_name)
+            self.rebuild()
+            self.monthly_ledger(services)
+            self.replay(services, raw)
+            log("raw limits of the database")
+            limits = raw.measure(sample=min(20_000, self.facts["events"]), one_by_one=500)
+            self.facts["raw"] = asdict(limits)
+            self.http(limits.one_per_transaction)
+            self.facts["database_bytes"] = raw.database_bytes()
+            self.facts["load_after"] = os.getloadavg()[0]
+        finally:
+            services.close()
+        return self.finish_rows(limits)
+
+    # ------------------------------------------------------------------ the province
+    def generate(self, services: Services) -> None:
+        log(f"{self.store}: generating {self.size:,} placements (demo counties)")
+        started = time.perf_counter()
+        province = generate(services.ledger, self.size)
+        seconds = time.perf_counter() - started
+        self.facts.update(events=province.events, generate_seconds=seconds,
+                          placements=province.placements, counties=province.counties)
+        log(f"{province.counties} counties, {province.placements:,} placements, "
+            f"{province.events:,} events in {seconds:.0f} s")
+
+    # ------------------------------------------------------------------ projections
+    def rebuild(self) -> None:
+        log("full rebuild of the read models (child process)")
+        child = subprocess.Popen([sys.executable, str(HERE / "rebuild_child.py"),
+                                  self.settings.database_url], stdout=subprocess.PIPE)
+        assert child.stdout is not None
+        with sampled(self.profiles, self._name("rebuild"), child.pid):
+            output = child.stdout.read()
+            _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise RuntimeError("the rebuild failed")
+        result = json.loads(output)
+        self.facts.update(rebuild_events=result["events"], rebuild_seconds=result["seconds"],
+                          rebuild_peak_mb=usage.ru_maxrss / 1024)
+
+    # ------------------------------------------------------------------ monthly ledger
+    def monthly_ledger(self, services: Services) -> None:
+        """Attendance and payment for LEDGER_MONTH for every active placement of one township,
+        then of the rest of the province, through the application service's commands (what
+        each HTTP request runs); then the same month as county ledger files through
+        `postledger ledger import`, where this build has it."""
+        with acting_as(ADMIN):
+            active = services.read_model.list_placements(within="", state="active",
+                                                         limit=10 * self.size)
+        first = (active[0]["county"], active[0]["township"])
+        township = [r for r in active if (r["county"], r["township"]) == first]
+        rest = [r for r in active if (r["county"], r["township"]) != first]
+        self.ledger_files(services, active, first)
+        for scope, rows in (("township", township), ("province", rest)):
+            log(f"monthly ledger, {scope}: {len(rows):,} active placements")
+            before = services.ledger.recorder.max_notification_id() or 0
+            refused: Counter[str] = Counter()
+            started = time.perf_counter()
+            with cprofiled(self.profiles if scope == "province" else None, self._name("ledger")):
+                for r in rows:
+                    self._ledger_month(services, r, refused)
+            seconds = time.perf_counter() - started
+            events = (services.ledger.recorder.max_notification_id() or 0) - before
+            self.facts[f"ledger_{scope}"] = {"events": events, "seconds": seconds,
+                                             "refused": dict(refused)}
+        started = time.perf_counter()
+        with cprofiled(self.profiles, self._name("catch-up")):
+            applied = services.read_model.catch_up(services.ledger)
+        self.facts["catch_up"] = {"events": applied, "seconds": time.perf_counter() - started}
+
+    def ledger_files(self, services: Services, active: list[dict[str, Any]],
+                     first: tuple[str, str]) -> None:
+        """The month as files, one per township then one per county, each imported as
+        `postledger ledger import` does (one transaction a file). Timed: reading and
+        recording the files, not writing them."""
+        try:
+            from postledger.workflows.ledger_file import write_ledger  # type: ignore
+            from postledger.workflows.ledger_io import import_ledger  # type: ignore
+        except ImportError:
+            self.facts["import_township"] = self.facts["import_province"] = None
+            return
+        lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        with acting_as(ADMIN):
+            for r in active:
+                person = services.ledger.get_placement(UUID(r["id"])).applicant
+                lines.setdefault((r["county"], r["township"]), []).append({
+                    "township": r["township"], "village": r["village"], "name": person["name"],
+                    "resident_id": person["resident_id"], "phone": person.get("phone"),
+                    "post": "护路员", "kind": "road", "onboarded_on": r.get("onboarded_on"),
+                    "month": LEDGER_MONTH, "days_worked": 20, **SIGNATURES,
+                    "amount_fen": 50_000})
+        by_county: dict[str, list[dict[str, Any]]] = {}
+        for (county, _), rows in lines.items():
+            if (county, _) != first:
+                by_county.setdefault(county, []).extend(rows)
+        files = {"township": {first[0]: write_ledger(lines[first])},
+                 "province": {c: write_ledger(rows) for c, rows in by_county.items()}}
+        for scope, per_county in files.items():
+            log(f"ledger files, {scope}: {len(per_county)} file(s)")
+            before = services.ledger.recorder.max_notification_id() or 0
+            started = time.perf_counter()
+            for county, data in per_county.items():
+                with acting_as(Actor("county", county, "县人社局")):
+                    import_ledger(services.ledger, data, file_name=f"{county}.xlsx",
+                                  county=county)
+            seconds = time.perf_counter() - started
+            events = (services.ledger.recorder.max_notification_id() or 0) - before
+            self.facts[f"import_{scope}"] = {"events": events, "seconds": seconds}
+
+    @staticmethod
+    def _ledger_month(services: Services, r: dict[str, Any], refused: Counter[str]) -> None:
+        """One placement's month: signed attendance, then the payment. A step the rules
+        refuse (e.g. a planted fraud without its annual review, R-REV-1) is counted, not
+        retried: the row says how many."""
+        placement_id = UUID(r["id"])
+        try:
+            with acting_as(Actor("clerk", f"{r['county']}/{r['township']}", "文书")):
+                services.ledger.record_attendance(placement_id, date=LEDGER_SIGNED_ON,
+                                                  month=LEDGER_MONTH, days_worked=20,
+                                                  signatures=SIGNATURES)
+            with acting_as(Actor("county", r["county"], "县人社局")):
+                services.ledger.pay(placement_id, date=LEDGER_SIGNED_ON, month=LEDGER_MONTH,
+                                    amount_fen=None)
+        except PostLedgerError as refusal:
+            refused[refusal.rule or type(refusal).__name__] += 1
+
+    # ------------------------------------------------------------------ replay
+    def replay(self, services: Services, raw: RawStore) -> None:
+        """History and ``as_of`` of placements running since 2023-12 (three years)."""
+        ledger = services.ledger
+        with acting_as(ADMIN), cprofiled(self.profiles, self._name("replay")):
+            oldest = services.read_model.list_placements(within="", state="active", limit=20)
+            ids = [UUID(r["id"]) for r in oldest]
+            history: list[float] = []
+            as_of: list[float] = []
+            lengths = []
+            for placement_id in ids * 10:
+                started = time.perf_counter()
+                entries = ledger.history(placement_id)
+                history.append(time.perf_counter() - started)
+                lengths.append(len(entries))
+                middle = entries[len(entries) // 2].recorded_at
+                started = time.perf_counter()
+                ledger.get_placement(placement_id, as_of=middle)
+                as_of.append(time.perf_counter() - started)
+        self.facts["replay"] = {"events_per_stream": statistics.median(lengths),
+                                "history": history, "as_of": as_of,
+                                "raw": raw.stream_reads([str(i) for i in ids * 10])}
+
+    # ------------------------------------------------------------------ HTTP and audit
+    def http(self, one_per_transaction: float) -> None:
+        app_routes = set(create_app(self.settings).openapi()["paths"])
+        with serve(self.settings.database_url) as server:
+            for clients in (1, 8):
+                log(f"HTTP, {clients} client(s) × {self.http_placements} placements")
+                with sampled(self.profiles if clients == 8 else None,
+                             self._name("server-8-clients"), server.process.pid):
+                    load = run_clients([server], clients, self.http_placements,
+                                       first_person=10_000 * clients)
+                self.facts[f"http_{clients}"] = load.summary()
+            self.audit(server, app_routes)
+            self.facts["server_peak_mb"] = peak_rss_mb(server.process.pid)
+            with serve(self.settings.database_url) as second:
+                log(f"HTTP, 8 clients over 2 server processes × {self.http_placements} placements")
+                load = run_clients([server, second], 8, self.http_placements,
+                                   first_person=100_000)
+                self.facts["http_8_two_servers"] = load.summary()
+
+    def audit(self, server: Server, routes: set[str]) -> None:
+        county = county_code(0)
+        township = TOWNSHIPS[0][0]
+        month = "2026-10"
+        queries: dict[str, tuple[str, str, dict[str, str]]] = {
+            "audit_county": ("/audit/findings", f"dev:inspector:{county}:bench",
+                             {"county": county}),
+            "audit_province": ("/audit/findings", "dev:admin::bench", {}),
+            "audit_ledger": ("/ledger", f"dev:inspector:{county}:bench",
+                             {"county": county, "township": township, "month": month}),
+        }
+        for key, (path, token, params) in queries.items():
+            if path not in routes:
+                self.facts[key] = None
+                continue
+            log(f"audit: GET {path} {params}")
+            took, statuses = [], set()
+            for _ in range(5 if key == "audit_province" else 20):
+                seconds, status = server.get(path, token, **params)
+                took.append(seconds)
+                statuses.add(status)
+            self.facts[key] = {"latencies": took, "statuses": sorted(statuses)}
+
+    # ------------------------------------------------------------------ the table
+    def finish_rows(self, limits: Any) -> list[Row]:
+        f = self.facts
+        one, many, read = limits.one_per_transaction, limits.executemany, limits.ordered_read
+        raw_one = f"{one:,.0f}/s one row per transaction"
+        for key, label in (("http_1", "1 client"), ("http_8", "8 clients"),
+                           ("http_8_two_servers", "8 clients over 2 server processes")):
+            h = f[key]
+            steps = h["steps"] / h["seconds"]
+            failed = f" ({h['failed']} failed)" if h["failed"] else ""
+            self.row(f"HTTP placement steps, {label}", f"{steps:,.0f}/s{failed}",
+                     raw_one, ratio(steps, one), "≥ 40%" if key == "http_8" else "")
+            self.row(f"HTTP step latency p50 / p99, {label}",
+                     f"{pct(h['latencies'], 50):.1f} / {pct(h['latencies'], 99):.1f} ms",
+                     target="p99 ≤ 50 ms" if key == "http_8" else "")
+        for scope in ("township", "province"):
+            led = f[f"ledger_{scope}"]
+            events = led["events"] / led["seconds"] if led["seconds"] else 0.0
+            refused = sum(led["refused"].values())
+            why = f"; {refused} refused: {led['refused']}" if refused else ""
+            self.row(f"monthly ledger, {scope} ({led['events']:,} events, service commands{why})",
+                     f"{events:,.0f} events/s", f"{many:,.0f}/s executemany", ratio(events, many),
+                     "≥ 30%" if scope == "province" else "")
+        for scope in ("township", "province"):
+            imp = f[f"import_{scope}"]
+            label = f"ledger files, {scope} (`postledger ledger import`, one transaction a file)"
+            if imp is None:
+                self.row(label, NOT_AVAILABLE, target="≥ 30%" if scope == "province" else "")
+                continue
+            events = imp["events"] / imp["seconds"] if imp["seconds"] else 0.0
+            self.row(f"{label}, {imp['events']:,} events", f"{events:,.0f} events/s",
+                     f"{many:,.0f}/s executemany", ratio(events, many),
+                     "≥ 30%" if scope == "province" else "")
+        rep = f["replay"]
+        raw_p50 = pct(rep["raw"], 50)
+        for key, label in (("history", "history"), ("as_of", "as_of (state at an instant)")):
+            p50 = pct(rep[key], 50)
+            self.row(f"replay: {label}, the oldest active placements "
+                     f"({rep['events_per_stream']:.0f} events)",
+                     f"p50 {p50:.2f} / p99 {pct(rep[key], 99):.2f} ms",
+                     f"p50 {raw_p50:.2f} ms raw read+decode", ratio(raw_p50, p50),
+                     "history p50 ≤ 5 ms" if key == "history" else "")
+        rebuild = f["rebuild_events"] / f["rebuild_seconds"]
+        self.row(f"projection: full rebuild ({f['rebuild_events']:,} events)",
+                 f"{rebuild:,.0f} events/s", f"{read:,.0f}/s ordered read+decode",
+                 ratio(rebuild, read), "≥ 50%")
+        cu = f["catch_up"]
+        catch_up = cu["events"] / cu["seconds"] if cu["seconds"] else 0.0
+        self.row(f"projection: live catch-up ({cu['events']:,} events)",
+                 f"{catch_up:,.0f} events/s", f"{read:,.0f}/s ordered read+decode",
+                 ratio(catch_up, read))
+        for key, label, target in (("audit_county", "audit: findings, one county", "p95 ≤ 200 ms"),
+                                   ("audit_province", "audit: findings, province", ""),
+                                   ("audit_ledger", "audit: township-month ledger", "")):
+            a = f[key]
+            if a is None:
+                self.row(label, NOT_AVAILABLE, target=target)
+                continue
+            bad = [s for s in a["statuses"] if s != 200]
+            figure = (f"p50 {pct(a['latencies'], 50):.0f} / p95 {pct(a['latencies'], 95):.0f} ms"
+                      if not bad else f"HTTP {bad} — not measured")
+            self.row(label, figure, target=target)
+        self.row("peak memory: server (after all HTTP rows)", f"{f['server_peak_mb']:,.0f} MB",
+                 target="≤ 300 MB at 100,000")
+        self.row("peak memory: full rebuild", f"{f['rebuild_peak_mb']:,.0f} MB")
+        per_million = f["database_bytes"] / max(1, f["events"]) * 1e6 / 2**20
+        self.row(f"event store size per million events ({f['events']:,} events)",
+                 f"{per_million:,.0f} MB")
+        self.row("machine: 1-minute load average, start → end of this store's run",
+                 f"{f['load_before']:.1f} → {f['load_after']:.1f} on {os.cpu_count()} CPUs")
+        self.row(f"generation: demo generator ({f['counties']} counties, "
+                 f"{f['placements']:,} placements, batched saves)",
+                 rate(f["events"], f["generate_seconds"]).replace("/s", " events/s"),
+                 f"{many:,.0f}/s executemany", ratio(f["events"] / f["generate_seconds"], many))
+        return self.rows
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| store | placements | measure | postledger | raw limit, same run | share of raw "
+             "| target |", "| --- | ---: | --- | --- | --- | ---: | --- |"]
+    for r in rows:
+        lines.append(f"| {r.store} | {r.size:,} | {r.measure} | {r.figure} | {r.raw} | {r.ratio} "
+                     f"| {r.target} |")
+    return "\n".join(lines)
+
+
+@dataclass
+class Location:
+    settings: Settings
+    schema: str | None = None
+
+    def drop(self) -> None:
+        if self.schema:
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+
+def fresh_store(store: str, scratch: Path) -> Location:
+    if store == "sqlite":
+        return Location(Settings(database_url=f"sqlite:///{scratch}/{uuid4().hex[:8]}.db"))
+    schema = f"bench_{uuid4().hex[:12]}"
+    return Location(Settings(database_url=f"{PG_URL}?schema={schema}"), schema)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000, help="placements (default 100,000)")
+    parser.add_argument("--base", type=int, default=10_000,
+                        help="also run at this size, to show cost per event stays flat")
+    parser.add_argument("--store", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--database-url", help="run on this store (one store, one size)")
+    parser.add_argument("--http-placements", type=int, default=20,
+                        help="placements each HTTP client takes through all 9 steps")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the slow rows into the results folder (slows them down: "
+                             "take figures from a run without it)")
+    args = parser.parse_args(argv)
+    sizes = sorted({min(args.base, args.size), args.size})
+    stores = ["sqlite", "postgresql"] if args.store == "both" else [args.store]
+    if args.database_url:
+        stores = [Settings(database_url=args.database_url).store]
+        if len(sizes) > 1:
+            parser.error("--database-url runs one size: give --base equal to --size")
+    rows: list[Row] = []
+    facts: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="postledger-bench-") as scratch:
+        for store in stores:
+            for size in sizes:
+                if args.database_url:
+                    location = Location(Settings(database_url=args.database_url))
+                else:
+                    location = fresh_store(store, Path(scratch))
+                try:
+                    bench = Bench(location.settings, size, args.http_placements,
+                                  args.results if args.profile else None)
+                    rows += bench.run()
+                    facts.append(bench.facts)
+                finally:
+                    location.drop()
+    output = table(rows)
+    print(output)
+    args.results.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (args.results / f"{stamp}.md").write_text(output + "\n")
+    (args.results / f"{stamp}.json").write_text(json.dumps(facts, default=str, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
