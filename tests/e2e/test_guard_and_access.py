@@ -21,7 +21,10 @@ from postledger.domain.actor import NoActor
 from postledger.workflows.settings import Settings
 from tests.e2e.test_placements_api import problem
 
-PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# Open to anyone, each on purpose: the service's health and documents, and (API.md "Pages") the
+# front page, the sign-in that gives a session, signing out, and the pages' own assets.
+PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+          "/", "/signin", "/signout", "/static"}
 
 
 def call(app: Any, method: str, path: str, headers: dict[str, str],
