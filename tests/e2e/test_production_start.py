@@ -7,10 +7,13 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from postledger.api.main import create_app
+from postledger.workflows.keys import ConfigurationError
 from postledger.workflows.settings import Settings
 from tests.faults import POSTLEDGER, free_port
 
@@ -100,3 +103,11 @@ def test_token_issue_refuses_a_wildcard_jurisdiction(production_env: dict[str, s
     refused = run(["token", "issue", "--role", "admin", "--jurisdiction", "*", "--name", "x"], env)
     assert refused.returncode != 0
     assert "wildcards" in refused.stderr
+
+
+def test_an_app_opening_its_own_store_in_production_refuses_to_be_built_without_keys(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/x.db", mode="production")
+    with pytest.raises(ConfigurationError, match="POSTLEDGER_DATA_KEY"):
+        create_app(settings)

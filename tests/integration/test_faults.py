@@ -174,7 +174,7 @@ def test_postgres_connections_cut_during_a_load_lose_and_double_nothing() -> Non
     name = f"postledger-fault-{schema}"
     settings = Settings(database_url=f"{POSTGRES_URL}?schema={schema}", mode="demo")
     try:
-        load = subprocess.Popen([sys.executable, "-c", LOAD, "80"],
+        load = subprocess.Popen([sys.executable, "-c", LOAD, "400"],
                                 env=process_env(settings, PGAPPNAME=name),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert load.stdout is not None and load.stderr is not None
@@ -184,7 +184,7 @@ def test_postgres_connections_cut_during_a_load_lose_and_double_nothing() -> Non
         cut = 0
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             for _ in range(OUTAGES):  # as a server restart does: every connection cut at once
-                time.sleep(random.uniform(0.2, 1.0))
+                time.sleep(random.uniform(0.05, 0.3))
                 if load.poll() is not None:
                     break
                 cut += admin.execute(
