@@ -23,7 +23,9 @@ from postledger.workflows.application import PostLedger
 COUNTY = DemoSize(townships=8, villages_per_township=10, placements_per_village=12)
 DEMO_TODAY = date(2026, 11, 30)
 LEDGER_MONTH = "2026-11"  # recorded by the bench's monthly ledger, not by the generator
-BATCH_EVENTS = 20_000  # events a save() holds while generating
+# Events a save() holds while generating. One save of ~20,000 events (~20 MB) once hung on
+# PostgreSQL in psycopg's pipeline (server in ClientRead, client in Pipeline.sync) for minutes.
+BATCH_EVENTS = 4_000
 
 
 @dataclass

@@ -32,6 +32,7 @@ from http_load import Server, peak_rss_mb, run_clients, serve
 from profiles import cprofiled, sampled
 from province import LEDGER_MONTH, county_code, generate
 from raw import RawStore
+from table import Row, rows_of, table
 
 from postledger.api.demo.places import TOWNSHIPS
 from postledger.api.deps import Services
@@ -43,39 +44,13 @@ from postledger.workflows.settings import Settings
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 PG_URL = os.environ.get("POSTLEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-NOT_AVAILABLE = "not available in this build"
 ADMIN = Actor("admin", "", "bench")
 LEDGER_SIGNED_ON = date(2026, 12, 1)
 SIGNATURES = {"secretary": "村支书", "member": "村委委员", "worker": "本人"}
 
 
-@dataclass
-class Row:
-    store: str
-    size: int
-    measure: str
-    figure: str
-    raw: str = ""
-    ratio: str = ""
-    target: str = ""
-
-
 def log(message: str) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) of ``values`` in milliseconds."""
-    ordered = sorted(values)
-    return 1000 * ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def rate(count: float, seconds: float) -> str:
-    return f"{count / seconds:,.0f}/s" if seconds > 0 else "-"
-
-
-def ratio(mine: float, limit: float) -> str:
-    return f"{100 * mine / limit:.1f}%" if limit > 0 else "-"
 
 
 class Bench:
@@ -86,15 +61,10 @@ class Bench:
         self.store = settings.store
         self.size = size
         self.http_placements = http_placements
-        self.rows: list[Row] = []
         self.facts: dict[str, Any] = {"store": self.store, "size": size}
 
     def _name(self, what: str) -> str:
         return f"{self.store}-{self.size}-{what}"
-
-    def row(self, measure: str, figure: str, raw: str = "", share: str = "",
-            target: str = "") -> None:
-        self.rows.append(Row(self.store, self.size, measure, figure, raw, share, target))
 
     def run(self) -> list[Row]:
         self.facts["load_before"] = os.getloadavg()[0]
@@ -108,12 +78,12 @@ class Bench:
             log("raw limits of the database")
             limits = raw.measure(sample=min(20_000, self.facts["events"]), one_by_one=500)
             self.facts["raw"] = asdict(limits)
-            self.http(limits.one_per_transaction)
+            self.http()
             self.facts["database_bytes"] = raw.database_bytes()
             self.facts["load_after"] = os.getloadavg()[0]
         finally:
             services.close()
-        return self.finish_rows(limits)
+        return rows_of(self.facts)
 
     # ------------------------------------------------------------------ the province
     def generate(self, services: Services) -> None:
@@ -252,7 +222,7 @@ class Bench:
                                 "raw": raw.stream_reads([str(i) for i in ids * 10])}
 
     # ------------------------------------------------------------------ HTTP and audit
-    def http(self, one_per_transaction: float) -> None:
+    def http(self) -> None:
         app_routes = set(create_app(self.settings).openapi()["paths"])
         with serve(self.settings.database_url) as server:
             for clients in (1, 8):
@@ -294,89 +264,6 @@ class Bench:
             self.facts[key] = {"latencies": took, "statuses": sorted(statuses)}
 
     # ------------------------------------------------------------------ the table
-    def finish_rows(self, limits: Any) -> list[Row]:
-        f = self.facts
-        one, many, read = limits.one_per_transaction, limits.executemany, limits.ordered_read
-        raw_one = f"{one:,.0f}/s one row per transaction"
-        for key, label in (("http_1", "1 client"), ("http_8", "8 clients"),
-                           ("http_8_two_servers", "8 clients over 2 server processes")):
-            h = f[key]
-            steps = h["steps"] / h["seconds"]
-            failed = f" ({h['failed']} failed)" if h["failed"] else ""
-            self.row(f"HTTP placement steps, {label}", f"{steps:,.0f}/s{failed}",
-                     raw_one, ratio(steps, one), "≥ 40%" if key == "http_8" else "")
-            self.row(f"HTTP step latency p50 / p99, {label}",
-                     f"{pct(h['latencies'], 50):.1f} / {pct(h['latencies'], 99):.1f} ms",
-                     target="p99 ≤ 50 ms" if key == "http_8" else "")
-        for scope in ("township", "province"):
-            led = f[f"ledger_{scope}"]
-            events = led["events"] / led["seconds"] if led["seconds"] else 0.0
-            refused = sum(led["refused"].values())
-            why = f"; {refused} refused: {led['refused']}" if refused else ""
-            self.row(f"monthly ledger, {scope} ({led['events']:,} events, service commands{why})",
-                     f"{events:,.0f} events/s", f"{many:,.0f}/s executemany", ratio(events, many),
-                     "≥ 30%" if scope == "province" else "")
-        for scope in ("township", "province"):
-            imp = f[f"import_{scope}"]
-            label = f"ledger files, {scope} (`postledger ledger import`, one transaction a file)"
-            if imp is None:
-                self.row(label, NOT_AVAILABLE, target="≥ 30%" if scope == "province" else "")
-                continue
-            events = imp["events"] / imp["seconds"] if imp["seconds"] else 0.0
-            self.row(f"{label}, {imp['events']:,} events", f"{events:,.0f} events/s",
-                     f"{many:,.0f}/s executemany", ratio(events, many),
-                     "≥ 30%" if scope == "province" else "")
-        rep = f["replay"]
-        raw_p50 = pct(rep["raw"], 50)
-        for key, label in (("history", "history"), ("as_of", "as_of (state at an instant)")):
-            p50 = pct(rep[key], 50)
-            self.row(f"replay: {label}, the oldest active placements "
-                     f"({rep['events_per_stream']:.0f} events)",
-                     f"p50 {p50:.2f} / p99 {pct(rep[key], 99):.2f} ms",
-                     f"p50 {raw_p50:.2f} ms raw read+decode", ratio(raw_p50, p50),
-                     "history p50 ≤ 5 ms" if key == "history" else "")
-        rebuild = f["rebuild_events"] / f["rebuild_seconds"]
-        self.row(f"projection: full rebuild ({f['rebuild_events']:,} events)",
-                 f"{rebuild:,.0f} events/s", f"{read:,.0f}/s ordered read+decode",
-                 ratio(rebuild, read), "≥ 50%")
-        cu = f["catch_up"]
-        catch_up = cu["events"] / cu["seconds"] if cu["seconds"] else 0.0
-        self.row(f"projection: live catch-up ({cu['events']:,} events)",
-                 f"{catch_up:,.0f} events/s", f"{read:,.0f}/s ordered read+decode",
-                 ratio(catch_up, read))
-        for key, label, target in (("audit_county", "audit: findings, one county", "p95 ≤ 200 ms"),
-                                   ("audit_province", "audit: findings, province", ""),
-                                   ("audit_ledger", "audit: township-month ledger", "")):
-            a = f[key]
-            if a is None:
-                self.row(label, NOT_AVAILABLE, target=target)
-                continue
-            bad = [s for s in a["statuses"] if s != 200]
-            figure = (f"p50 {pct(a['latencies'], 50):.0f} / p95 {pct(a['latencies'], 95):.0f} ms"
-                      if not bad else f"HTTP {bad} — not measured")
-            self.row(label, figure, target=target)
-        self.row("peak memory: server (after all HTTP rows)", f"{f['server_peak_mb']:,.0f} MB",
-                 target="≤ 300 MB at 100,000")
-        self.row("peak memory: full rebuild", f"{f['rebuild_peak_mb']:,.0f} MB")
-        per_million = f["database_bytes"] / max(1, f["events"]) * 1e6 / 2**20
-        self.row(f"event store size per million events ({f['events']:,} events)",
-                 f"{per_million:,.0f} MB")
-        self.row("machine: 1-minute load average, start → end of this store's run",
-                 f"{f['load_before']:.1f} → {f['load_after']:.1f} on {os.cpu_count()} CPUs")
-        self.row(f"generation: demo generator ({f['counties']} counties, "
-                 f"{f['placements']:,} placements, batched saves)",
-                 rate(f["events"], f["generate_seconds"]).replace("/s", " events/s"),
-                 f"{many:,.0f}/s executemany", ratio(f["events"] / f["generate_seconds"], many))
-        return self.rows
-
-
-def table(rows: list[Row]) -> str:
-    lines = ["| store | placements | measure | postledger | raw limit, same run | share of raw "
-             "| target |", "| --- | ---: | --- | --- | --- | ---: | --- |"]
-    for r in rows:
-        lines.append(f"| {r.store} | {r.size:,} | {r.measure} | {r.figure} | {r.raw} | {r.ratio} "
-                     f"| {r.target} |")
-    return "\n".join(lines)
 
 
 @dataclass
@@ -420,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--database-url runs one size: give --base equal to --size")
     rows: list[Row] = []
     facts: list[dict[str, Any]] = []
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     with tempfile.TemporaryDirectory(prefix="postledger-bench-") as scratch:
         for store in stores:
             for size in sizes:
@@ -434,13 +322,15 @@ def main(argv: list[str] | None = None) -> int:
                     facts.append(bench.facts)
                 finally:
                     location.drop()
-    output = table(rows)
-    print(output)
-    args.results.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (args.results / f"{stamp}.md").write_text(output + "\n")
-    (args.results / f"{stamp}.json").write_text(json.dumps(facts, default=str, indent=1))
+                save(args.results, stamp, rows, facts)  # each store's rows as soon as it ends
+    print(table(rows))
     return 0
+
+
+def save(folder: Path, stamp: str, rows: list[Row], facts: list[dict[str, Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stamp}.md").write_text(table(rows) + "\n")
+    (folder / f"{stamp}.json").write_text(json.dumps(facts, default=str, indent=1))
 
 
 if __name__ == "__main__":

@@ -34,12 +34,14 @@ WALK = [
 ]
 
 
-def person(n: int = 1, birth: date = date(1980, 1, 1), category: str = "lifted") -> dict[str, Any]:
+def person(n: int = 1, birth: date = date(1980, 1, 1), category: str = "lifted",
+           household: str | None = None, male: bool = True) -> dict[str, Any]:
     return {
         "name": f"工人{n}",
-        "resident_id": ResidentId.compose("520524", birth, 100 + 2 * n + 1).value,
+        "resident_id": ResidentId.compose("520524", birth, 100 + 2 * n + int(male)).value,
         "category": category,
         "phone": f"1380000{n:04d}",
+        **({"household_id": household} if household else {}),
     }
 
 
@@ -67,10 +69,11 @@ class County:
         return post.id
 
     def placement_in(self, state: str, n: int = 1, post_id: UUID | None = None,
-                     birth: date = date(1980, 1, 1), category: str = "lifted") -> Placement:
+                     birth: date = date(1980, 1, 1), category: str = "lifted",
+                     household: str | None = None, male: bool = True) -> Placement:
         """A placement walked through the steps until it is in ``state``."""
         ledger = self.ledger
-        who = person(n, birth=birth, category=category)
+        who = person(n, birth=birth, category=category, household=household, male=male)
         with acting_as(CLERK):
             p = ledger.apply(post_id or self.post_id, date=date(2024, 1, 5), applicant=who)
         steps = {

@@ -39,7 +39,7 @@ from postledger.api.deps import CurrentActor, Services, get_services
 from postledger.domain.actor import Actor
 from postledger.domain.keyed_hash import keyed_hash
 from postledger.domain.placement import Placement
-from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.domain.subsidies.claim import SubsidyClaim
 
 RETENTION_DAYS = 183  # six months and then some: Cybersecurity Law art. 21 (≥ 6 months)
 

@@ -53,9 +53,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
     projection_commands.add_parser("rebuild", help="rebuild every read model from the event log")
 
+    commands.add_parser("rules", help="the rule catalogue: each rule in Chinese and English")
     _add_security_commands(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "rules":
+        from postledger.domain.rules import RULES
+
+        for rule in RULES:
+            reads = f"  [{', '.join(rule.parameters)}]" if rule.parameters else ""
+            print(f"{rule.id}\t{rule.zh}\t{rule.en}{reads}")
+        return 0
     settings = Settings.from_env()
     if args.command in ("token", "keys"):
         return _security_command(args, settings)

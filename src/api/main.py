@@ -14,7 +14,16 @@ from postledger.api.access_log import create_access_log
 from postledger.api.deps import Services
 from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
-from postledger.api.routers import access, claims, health, placements, policies, posts, scheduler
+from postledger.api.routers import (
+    access,
+    claims,
+    health,
+    placements,
+    policies,
+    posts,
+    rules,
+    scheduler,
+)
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.projections.readmodel import ReadModel, open_engine
 from postledger.workflows.application import open_application, schema_lock
@@ -73,7 +82,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
-    for module in (health, policies, posts, placements, scheduler, claims, access):
+    for module in (health, policies, posts, placements, scheduler, claims, rules, access):
         app.include_router(module.router)
     pages.install(app)
     _document_problems_as_problem_json(app)

@@ -28,6 +28,7 @@ from postledger.domain.errors import (
     PostLedgerError,
     StepNotAllowed,
 )
+from postledger.domain.rules import rule_statement
 from postledger.domain.values import mask_personal
 from postledger.workflows.application import ConcurrentChange
 
@@ -71,18 +72,26 @@ class Problem(BaseModel):
     rule: str | None
     state: str | None = None
     fact: str | None = None
+    rule_text: str | None = None
     errors: list[FieldProblem] | None = None
 
 
 def problem(
-    status: int, title: str, detail: str, *, rule: str | None, slug: str, **extra: Any
+    status: int, title: str, detail: str, *, rule: str | None, slug: str,
+    language: str = "en", **extra: Any
 ) -> JSONResponse:
+    # The rule's wording comes from the catalogue (src/domain/rules.py), in Chinese when the
+    # request prefers it; the specific detail follows it.
+    statement = rule_statement(rule, language)
+    if statement is not None and language == "zh":
+        detail = f"{statement}（{rule}）：{detail}"
     body = {
         "type": f"{PROBLEM_BASE}{slug}",
         "title": title,
         "status": status,
         "detail": mask_personal(detail),
         "rule": rule,
+        **({"rule_text": statement} if statement is not None else {}),
         **extra,
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -91,7 +100,23 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def invalid(errors: list[dict[str, Any]], rule: str | None = None) -> JSONResponse:
+def preferred_language(request: Request) -> str:
+    """"zh" when the request's Accept-Language prefers Chinese (highest q first), else "en"."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = params.strip().removeprefix("q=")
+        try:
+            q = float(weight) if params else 1.0
+        except ValueError:
+            continue
+        if tag:
+            ranked.append((-q, index, tag.lower()))
+    return "zh" if ranked and min(ranked)[2].startswith("zh") else "en"
+
+
+def invalid(errors: list[dict[str, Any]], rule: str | None = None,
+            language: str = "en") -> JSONResponse:
     """A 422 naming each field at fault; the top ``rule`` is the first one a field carries."""
     for error in errors:
         error["problem"] = mask_personal(str(error["problem"]))
@@ -99,14 +124,16 @@ def invalid(errors: list[dict[str, Any]], rule: str | None = None) -> JSONRespon
     detail = "; ".join(f"{e['field']}: {e['problem']}" if e["field"] else str(e["problem"])
                        for e in errors)
     return problem(422, "Unprocessable Content", detail, rule=rule, slug="invalid-input",
-                   fact=errors[0]["field"] if errors else None, errors=errors)
+                   language=language, fact=errors[0]["field"] if errors else None,
+                   errors=errors)
 
 
-def _domain_error(exc: PostLedgerError) -> JSONResponse:
+def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
     if isinstance(exc, InvalidInput):
         field = exc.fact or ""
         message = exc.detail.removeprefix(f"{field}: ") if field else exc.detail
-        return invalid([{"field": field, "problem": message, "rule": exc.rule}], exc.rule)
+        return invalid([{"field": field, "problem": message, "rule": exc.rule}], exc.rule,
+                       language)
     status = STATUS_BY_ERROR[type(exc)]
     extra: dict[str, Any] = {}
     for name in ("state", "fact"):  # the subject's state (409); the input fact at fault
@@ -115,7 +142,7 @@ def _domain_error(exc: PostLedgerError) -> JSONResponse:
             extra[name] = value
     return problem(
         status, HTTPStatus(status).phrase, exc.detail, rule=exc.rule,
-        slug=TYPE_SLUG[type(exc)], **extra,
+        slug=TYPE_SLUG[type(exc)], language=language, **extra,
     )
 
 
@@ -135,15 +162,16 @@ def _field_problem(error: Any) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     for error_class in STATUS_BY_ERROR:
 
-        async def handle(_: Request, exc: Exception) -> JSONResponse:
+        async def handle(request: Request, exc: Exception) -> JSONResponse:
             assert isinstance(exc, PostLedgerError)
-            return _domain_error(exc)
+            return _domain_error(exc, preferred_language(request))
 
         app.add_exception_handler(error_class, handle)
 
-    async def invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return invalid([_field_problem(e) for e in exc.errors()])
+        return invalid([_field_problem(e) for e in exc.errors()],
+                       language=preferred_language(request))
 
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
+from postledger.domain.labels import alias_of, labelled
 from postledger.domain.placement import Placement
+from postledger.domain.placement_flow import allowed_steps
+from postledger.domain.policy_terms import PlacementTerms, PolicyTerms
 from postledger.domain.post import Post
+from postledger.domain.presets import PRESETS
 from postledger.domain.values import (
     Address,
     BusinessDate,
@@ -28,7 +33,6 @@ from postledger.domain.values import (
     Year,
 )
 from postledger.workflows.application import HistoryEntry
-from postledger.workflows.placement_flow import allowed_steps
 
 
 class Strict(BaseModel):
@@ -44,26 +48,36 @@ RULE_BY_FIELD: dict[str, str] = {"signatures": "R-ATT-1", "resident_id": "R-ELIG
 
 
 # ---------------------------------------------------------------- policy
-class PolicyPut(Strict):
-    effective_from: BusinessDate
-    age_min: Count = 16
-    age_max: Count = 65
-    publicity_days: Count = 5
-    notice_days: Count = 7
-    term_years: Count = 3
-    extension_years_max: Count = 5
-    monthly_subsidy_fen: Money = 50_000
-    edge_cap_per_township: Count = 5
-    backdating_days: Count = 60
-    near_retirement_past_age_max: Flag = False
-    subsidies: dict[str, Any] = Field(default_factory=dict)
+def _optional(field: FieldInfo) -> Any:
+    """A policy parameter as a PUT may give it: its type and bounds, or absent."""
+    kind: Any = Optional[field.annotation]  # noqa: UP045
+    return (Annotated[kind, *field.metadata] if field.metadata else kind, None)
+
+
+# PUT /policies/{county} (API.md v1.1): a preset and any parameters given beside it; what is
+# not given comes from the preset (or the default policy). ``subsidies`` tables merge over the
+# preset's and the whole policy is checked by its typed model (src/domain/policy_terms.py):
+# a malformed or incomplete table is a 422 naming the claim type's rule and the field.
+if TYPE_CHECKING:
+    PolicyPut = Strict
+else:
+    PolicyPut = create_model(
+        "PolicyPut",
+        __base__=Strict,
+        __doc__="A county policy from ``effective_from``: a preset, with the fields given "
+                "beside it overriding it. GET /policies/{county}/schema gives the whole schema.",
+        effective_from=(BusinessDate, ...),
+        preset=(Literal[tuple(PRESETS)] | None, None),
+        subsidies=(dict[str, dict[str, Any] | None] | None, None),
+        **{name: _optional(field) for name, field in PlacementTerms.model_fields.items()},
+    )
 
 
 class PolicyPublic(BaseModel):
     county: str
     as_of: date
     effective_from: date | None
-    terms: dict[str, Any]
+    terms: PolicyTerms
     versions: list[dict[str, Any]]
 
 
@@ -73,11 +87,12 @@ class PostCreate(Strict):
     township: PlaceSegment
     village: PlaceSegment | None = None
     department: Label
-    kind: Code
+    kind: Annotated[Code, BeforeValidator(alias_of("post_kind"))]  # 护路, 护林 … too
     title: Label
     headcount: Count
     monthly_subsidy_fen: Money | None = None
     full_time: Flag = False
+    cadre: Flag = False  # R-EXIT-2: women in cadre posts retire at retirement_age_female_cadre
 
 
 class NoticeCreate(Strict):
@@ -85,6 +100,7 @@ class NoticeCreate(Strict):
     closes_on: BusinessDate
     conditions: FreeText
     duties: FreeText
+    subsidy_fen: Annotated[Money, Field(ge=1)] | None = None  # R-POST-3; default: the post's
 
 
 class PostPublic(BaseModel):
@@ -99,6 +115,8 @@ class PostPublic(BaseModel):
     occupied: int
     monthly_subsidy_fen: int | None
     full_time: bool
+    cadre: bool = False
+    kind_label: dict[str, Any] | None = None
     notices: list[dict[str, Any]]
     version: int
 
@@ -109,6 +127,7 @@ class PostPublic(BaseModel):
             department=post.department, kind=post.kind, title=post.title,
             headcount=post.headcount, occupied=len(post.occupants),
             monthly_subsidy_fen=post.monthly_subsidy_fen, full_time=post.full_time,
+            cadre=post.cadre, kind_label=labelled("post_kind", post.kind),
             notices=post.notices, version=post.version,
         )
 
@@ -116,14 +135,15 @@ class PostPublic(BaseModel):
 # ---------------------------------------------------------------- placements
 class ApplicantIn(Strict):
     name: Name
-    gender: Code | None = None
+    gender: Annotated[Code, BeforeValidator(alias_of("gender"))] | None = None  # 男/女 too
     resident_id: ResidentIdText
     phone: Phone | None = None
     address: Address | None = None
     health: FreeText | None = None
     labour_ability: FreeText | None = None
     skills: FreeText | None = None
-    category: Code
+    category: Annotated[Code, BeforeValidator(alias_of("category"))]  # 已脱贫/未脱贫/边缘户 too
+    household_id: Label | None = None  # 户编号: the edge cap counts households (R-ELIG-3)
 
 
 class PlacementCreate(Strict):
@@ -191,11 +211,6 @@ class AnnualReviewIn(Dated):
     worker_signed: Flag
 
 
-class ExtensionIn(Dated):
-    basis: Code
-    until: BusinessDate
-
-
 class ExitIn(Dated):
     reason: Code
     ground: Count | None = None
@@ -230,6 +245,10 @@ class PlacementPublic(BaseModel):
     extensions: list[dict[str, Any]]
     exit: dict[str, Any] | None
     withdrawn_on: date | None
+    selection: dict[str, Any] | None = None
+    clawbacks: list[dict[str, Any]] = Field(default_factory=list)
+    labels: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="each enumerated value with its Chinese label")
     version: int
     allowed_steps: list[str]
 
@@ -244,7 +263,10 @@ class PlacementPublic(BaseModel):
             attendance=p.attendance, payments=p.payments, warnings=p.warnings,
             annual_reviews={str(y): r for y, r in p.annual_reviews.items()},
             extensions=p.extensions, exit=p.exit, withdrawn_on=p.withdrawn_on,
-            version=p.version, allowed_steps=allowed_steps(p.state),
+            selection=p.selection, clawbacks=p.clawbacks, version=p.version,
+            labels={"gender": labelled("gender", str(p.applicant["gender"])),
+                    "category": labelled("category", p.category)},
+            allowed_steps=allowed_steps(p.state),
         )
 
 
@@ -267,3 +289,36 @@ class PlacementSummary(BaseModel):
 
 # A history entry is served as the service's own dataclass (one definition of its fields).
 HistoryPublic = HistoryEntry
+
+
+# ---------------------------------------------------------------- v1.1 steps (issue 11)
+class ExtensionIn(Dated):
+    """R-EXIT-2, by the county employment service centre."""
+
+    basis: Annotated[Literal["near_retirement", "disabled", "zero_employment_family"],
+                     BeforeValidator(alias_of("extension_basis"))]
+    until: BusinessDate
+    evidence: Annotated[FreeText, Field(min_length=1)]
+    hardship: Flag
+    still_unemployed: Flag
+    publicity_started_on: BusinessDate
+    publicity_ended_on: BusinessDate
+
+
+class SelectionIn(Dated):
+    """R-FLOW-4, by the township, between township review and publicity."""
+
+    method: Annotated[Literal["written_exam", "interview", "skills_test", "democratic_appraisal"],
+                      BeforeValidator(alias_of("selection_method"))]
+    passed: Flag
+    score: Count | None = None
+
+
+class PlacementClawbackIn(Dated):
+    """R-PAY-3, by the county: a paid month's subsidy recovered."""
+
+    month: Month
+    amount_fen: Annotated[Money, Field(ge=1)]
+    reason: Annotated[FreeText, Field(min_length=1)]
+    ground: Label | None = None
+    evidence: FreeText | None = None

@@ -68,7 +68,9 @@ class PersonIndex(LedgerAggregate):
 
 
 class EdgeQuota(LedgerAggregate):
-    """R-ELIG-3: edge-household (边缘户) placements approved and not ended, per township."""
+    """R-ELIG-3: edge households (边缘户) with a placement approved and not ended, per township.
+    "边缘户每乡镇原则上不超过5户" counts households (户): two placements of one household count
+    once. Reservations stored before households were counted are households of one."""
 
     TOPIC = "postledger:edge_quota"
 
@@ -81,21 +83,31 @@ class EdgeQuota(LedgerAggregate):
         self.county = county
         self.township = township
         self.holders: list[UUID] = []
+        self.household_of: dict[UUID, str] = {}
 
-    def reserve(self, *, date: date, placement_id: UUID, cap: int) -> None:
+    @property
+    def households(self) -> set[str]:
+        return {self.household_of.get(p, f"placement:{p}") for p in self.holders}
+
+    def has_room_for(self, household: str, cap: int) -> bool:
+        return household in self.households or len(self.households) < cap
+
+    def refusal(self, household: str, cap: int) -> str:
+        return (f"township {self.township} already has {len(self.households)} edge households "
+                f"with a placement, the cap is {cap}; household {household} would be one more")
+
+    def reserve(self, *, date: date, placement_id: UUID, household: str, cap: int) -> None:
         if placement_id in self.holders:
             return
-        if len(self.holders) >= cap:
-            raise LimitReached(
-                f"township {self.township} already has {len(self.holders)} edge-household "
-                f"placements, the cap is {cap}",
-                rule="R-ELIG-3",
-            )
-        self._reserved(date=date, placement_id=placement_id)
+        if not self.has_room_for(household, cap):
+            raise LimitReached(self.refusal(household, cap), rule="R-ELIG-3")
+        self._reserved(date=date, placement_id=placement_id, household=household)
 
     @event("Reserved", topic="postledger:edge_quota:reserved")
-    def _reserved(self, date: date, placement_id: UUID) -> None:
+    def _reserved(self, date: date, placement_id: UUID, household: str | None = None) -> None:
         self.holders.append(placement_id)
+        if household is not None:
+            self.household_of[placement_id] = household
 
     def release(self, *, date: date, placement_id: UUID) -> None:
         if placement_id in self.holders:
@@ -104,3 +116,4 @@ class EdgeQuota(LedgerAggregate):
     @event("Released", topic="postledger:edge_quota:released")
     def _released(self, date: date, placement_id: UUID) -> None:
         self.holders.remove(placement_id)
+        self.household_of.pop(placement_id, None)

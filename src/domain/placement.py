@@ -1,14 +1,14 @@
 """One person placed in one post, from application to exit (RULES.md §4).
 
 Each public method is a command: it checks the step against the placement flow
-(src/workflows/placement_flow.py) and the rules, computes dates and amounts, then calls a
-private ``@event`` method that only records. Event bodies never validate: they re-run on
-every replay.
+(src/domain/placement_flow.py) and the rules (src/domain/placement_rules.py), computes dates
+and amounts, then calls a private ``@event`` method that only records. Event bodies never
+validate (they re-run on every replay), and each sets the state it records: replay never asks
+today's flow table what a past event meant.
 """
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,39 +16,38 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.dates import add_years
 from postledger.domain.errors import InvalidInput, StepNotAllowed
-from postledger.domain.policy import PolicyTerms
-from postledger.domain.post import Post, jurisdiction_path
-from postledger.domain.resident_id import ResidentId, birthday_at_age
-from postledger.domain.values import parse_month
-from postledger.workflows.placement_flow import (
+from postledger.domain.placement_facts import PlacementFacts
+from postledger.domain.placement_flow import (
     STEP_NAMES,
-    TERMINAL_STATES,
     PlacementState,
     allowed_steps,
     next_state,
     refusal_rule,
 )
+from postledger.domain.placement_rules import (
+    AUTOMATIC_EXIT_REASONS,
+    SELECTION_METHODS,
+    agreement_end_within_term,
+    check_age,
+    check_approval,
+    check_attendance,
+    check_exit,
+    check_extension,
+    check_review,
+    payable,
+    refuse_months_after_end,
+    validated_applicant,
+)
+from postledger.domain.policy_terms import PlacementTerms
+from postledger.domain.post import Post
+from postledger.domain.values import parse_month
 
-CATEGORIES = ("lifted", "not_lifted", "edge")  # R-ELIG-3
-GENDERS = ("male", "female")
-EXIT_REASONS = ("dismissed", "resigned", "died", "ineligible")  # R-EXIT-3, R-EXIT-4
-AUTOMATIC_EXIT_REASONS = ("term_expired", "age_limit")  # R-EXIT-1
-EXTENSION_BASES = ("near_retirement", "disabled", "zero_employment_family")  # R-EXIT-2
-DISMISSAL_GROUNDS = {
-    1: "shown not to meet the conditions",
-    2: "over the age limit or unable to keep working",
-    3: "dereliction or violations endangering people or property",
-    4: "disobeying arrangements and not correcting after being told",
-    5: "other unsuitability",
-}
-
-
+S = PlacementState
 Day = date  # for annotations inside methods whose parameter is called ``date``
 
 
-class Placement(LedgerAggregate):
+class Placement(PlacementFacts, LedgerAggregate):
     TOPIC = "postledger:placement"
 
     class Created(LedgerAggregate.Created):
@@ -63,9 +62,9 @@ class Placement(LedgerAggregate):
     # ------------------------------------------------------------------ application
     @classmethod
     def apply_for(
-        cls, *, post: Post, date: date, applicant: dict[str, Any], terms: PolicyTerms
+        cls, *, post: Post, date: date, applicant: dict[str, Any], terms: PlacementTerms
     ) -> Placement:
-        person = _validated_applicant(applicant, on=date, terms=terms)
+        person = validated_applicant(applicant, on=date, terms=terms)
         return cls(
             post_id=post.id,
             county=post.county,
@@ -92,8 +91,10 @@ class Placement(LedgerAggregate):
         self.applicant = applicant
         self.applied_on = date
         self.last_date = date
-        self.state = PlacementState.APPLIED
+        self.state = S.APPLIED
         self.reviews: dict[str, dict[str, Any]] = {}
+        self.selection: dict[str, Any] | None = None
+        self.clawbacks: list[dict[str, Any]] = []
         self.publicity: dict[str, Any] | None = None
         self.objections: dict[str, dict[str, Any]] = {}
         self.approved_on: Day | None = None
@@ -107,57 +108,6 @@ class Placement(LedgerAggregate):
         self.extensions: list[dict[str, Any]] = []
         self.exit: dict[str, Any] | None = None
         self.withdrawn_on: Day | None = None
-
-    # ------------------------------------------------------------------ facts
-    @property
-    def path(self) -> str:
-        return jurisdiction_path(self.county, self.township, self.village)
-
-    @property
-    def resident_id(self) -> ResidentId:
-        return ResidentId(self.applicant["resident_id"])
-
-    @property
-    def category(self) -> str:
-        return str(self.applicant["category"])
-
-    @property
-    def is_ended(self) -> bool:
-        return self.state in TERMINAL_STATES
-
-    @property
-    def open_objections(self) -> list[str]:
-        return [oid for oid, o in self.objections.items() if o["resolution"] is None]
-
-    @property
-    def original_term_end(self) -> date | None:
-        """The agreement end before any extension (R-EXIT-2 counts extensions from it)."""
-        if self.extensions:
-            first: date = self.extensions[0]["previous_end"]
-            return first
-        return self.agreement_end
-
-    def age_limit_day(self, age_max: int) -> date:
-        """The day the worker reaches ``age_max`` (R-EXIT-1)."""
-        return birthday_at_age(self.resident_id.birth_date, age_max)
-
-    def automatic_end(self, terms: PolicyTerms) -> tuple[date, str] | None:
-        """R-EXIT-1: the day an active agreement ends by itself, and why; None if not active.
-
-        The agreement end (after any extension, R-EXIT-2) or the day the worker reaches
-        ``age_max``, whichever comes first. A near-retirement extension carries the worker
-        past ``age_max`` only where the county allows it (``near_retirement_past_age_max``).
-        """
-        if self.agreement_end is None or self.state is not PlacementState.ACTIVE:
-            return None
-        term_end = self.agreement_end
-        age_day = self.age_limit_day(terms.age_max)
-        near_retirement = any(e["basis"] == "near_retirement" for e in self.extensions)
-        if near_retirement and terms.near_retirement_past_age_max:
-            return term_end, "term_expired"
-        if term_end <= age_day:
-            return term_end, "term_expired"
-        return age_day, "age_limit"
 
     # ------------------------------------------------------------------ guards
     def _require(self, trigger: str, day: date) -> PlacementState:
@@ -178,11 +128,6 @@ class Placement(LedgerAggregate):
                 rule="R-FLOW-1",
             )
         return dest
-
-    def _advance(self, trigger: str) -> None:
-        dest = next_state(self.state, trigger)
-        assert dest is not None, f"recorded step {trigger} from {self.state}"
-        self.state = dest
 
     # ------------------------------------------------------------------ reviews
     def village_review(self, *, date: date, approve: bool, reason: str | None) -> None:
@@ -211,12 +156,35 @@ class Placement(LedgerAggregate):
 
     def _record_review(self, level: str, day: date, approve: bool, reason: str | None) -> None:
         self.reviews[level] = {"date": day, "approve": approve, "reason": reason}
-        self._advance(f"{level}_{'approve' if approve else 'reject'}")
+        passed = S.VILLAGE_APPROVED if level == "village" else S.TOWNSHIP_APPROVED
+        self.state = passed if approve else S.REJECTED
         self.last_date = day
 
+    # ------------------------------------------------------------------ selection
+    def select(self, *, date: date, method: str, passed: bool, score: int | None) -> None:
+        """R-FLOW-4: the selection (考试环节) between township review and publicity."""
+        self._require("select_pass" if passed else "select_fail", date)
+        if method not in SELECTION_METHODS:
+            raise InvalidInput(
+                f"method must be one of {', '.join(SELECTION_METHODS)}, got {method!r}",
+                rule="R-FLOW-4",
+            )
+        self._selected(date=date, method=method, passed=passed, score=score)
+
+    @event("Selected", topic="postledger:placement:selected")
+    def _selected(self, date: date, method: str, passed: bool, score: int | None) -> None:
+        self.selection = {"date": date, "method": method, "passed": passed, "score": score}
+        self.state = S.SELECTED if passed else S.REJECTED
+        self.last_date = date
+
     # ------------------------------------------------------------------ publicity
-    def start_publicity(self, *, date: date, ends_on: date | None, terms: PolicyTerms) -> None:
+    def start_publicity(self, *, date: date, ends_on: date | None, terms: PlacementTerms) -> None:
         self._require("start_publicity", date)
+        if terms.selection_required and self.state is S.TOWNSHIP_APPROVED:
+            raise StepNotAllowed(
+                "the county requires a selection (考试环节) before the publicity",
+                rule="R-FLOW-4", state=self.state.value,
+            )
         earliest_end = date + timedelta(days=terms.publicity_days)
         ends = ends_on or earliest_end
         if ends < earliest_end:
@@ -230,7 +198,7 @@ class Placement(LedgerAggregate):
     @event("PublicityStarted", topic="postledger:placement:publicity_started")
     def _publicity_started(self, date: date, ends_on: date) -> None:
         self.publicity = {"date": date, "ends_on": ends_on}
-        self._advance("start_publicity")
+        self.state = S.IN_PUBLICITY
         self.last_date = date
 
     def raise_objection(self, *, date: date, raised_by: str, text: str) -> str:
@@ -255,7 +223,7 @@ class Placement(LedgerAggregate):
             "text": text,
             "resolution": None,
         }
-        self._advance("raise_objection")
+        self.state = S.OBJECTION_PENDING
         self.last_date = date
 
     def resolve_objection(
@@ -282,42 +250,30 @@ class Placement(LedgerAggregate):
 
     @event("ObjectionResolved", topic="postledger:placement:objection_resolved")
     def _objection_resolved(self, date: date, objection_id: str, upheld: bool, reason: str) -> None:
-        trigger = self._resolution_trigger(objection_id, upheld)
         self.objections[objection_id]["resolution"] = {
             "date": date,
             "upheld": upheld,
             "reason": reason,
         }
-        self._advance(trigger)
+        # R-PUB-2: upheld rejects; the last one dismissed resumes the publicity.
+        if upheld:
+            self.state = S.REJECTED
+        elif not self.open_objections:
+            self.state = S.IN_PUBLICITY
         self.last_date = date
 
     # ------------------------------------------------------------------ approval
-    def approve(self, *, date: date, post: Post, terms: PolicyTerms) -> None:
+    def approve(self, *, date: date, post: Post, terms: PlacementTerms) -> None:
         self._require("approve", date)
         assert self.publicity is not None
-        # R-PUB-1: the publicity period must have run its full length.
-        if date < self.publicity["ends_on"]:
-            raise StepNotAllowed(
-                f"publicity runs until {self.publicity['ends_on']}; approval on {date} is too early",
-                rule="R-PUB-1",
-                state=self.state.value,
-            )
-        # R-POST-3: the post's recruitment notice must have run at least notice_days.
-        ran = post.notice_days_run_by(date)
-        if ran is None or ran < terms.notice_days:
-            said = "no recruitment notice was published" if ran is None else f"it ran {ran} days"
-            raise StepNotAllowed(
-                f"post {post.title}: the recruitment notice must run at least "
-                f"{terms.notice_days} days before approval; {said}",
-                rule="R-POST-3",
-                state=self.state.value,
-            )
+        check_approval(on=date, publicity_ends_on=self.publicity["ends_on"], post=post,
+                       notice_days=terms.notice_days, state=self.state.value)
         self._approved(date=date)
 
     @event("Approved", topic="postledger:placement:approved")
     def _approved(self, date: date) -> None:
         self.approved_on = date
-        self._advance("approve")
+        self.state = S.APPROVED
         self.last_date = date
 
     # ------------------------------------------------------------------ training, onboarding
@@ -330,34 +286,20 @@ class Placement(LedgerAggregate):
     @event("Trained", topic="postledger:placement:trained")
     def _trained(self, date: date, hours: int | None, topic: str | None) -> None:
         self.training = {"date": date, "hours": hours, "topic": topic}
-        self._advance("train")
+        self.state = S.TRAINED
         self.last_date = date
 
-    def onboard(self, *, date: date, agreement_end: date | None, terms: PolicyTerms) -> None:
+    def onboard(self, *, date: date, agreement_end: date | None, terms: PlacementTerms) -> None:
         self._require("onboard", date)
-        longest = add_years(date, terms.term_years)
-        end = agreement_end or longest
-        if end <= date:
-            raise InvalidInput(f"agreement end {end} must be after {date}", rule="R-EXIT-1")
-        if end > longest:
-            raise InvalidInput(
-                f"a placement lasts at most {terms.term_years} years: the agreement may end "
-                f"on {longest} at the latest, not {end}",
-                rule="R-EXIT-1",
-            )
-        age = self.resident_id.age_on(date)
-        if age >= terms.age_max:
-            raise InvalidInput(
-                f"the worker is {age} on {date}, at or over the age limit {terms.age_max}",
-                rule="R-EXIT-1",
-            )
+        end = agreement_end_within_term(date, agreement_end, terms.term_years)
+        check_age(self.resident_id, date, terms, "onboarding")
         self._onboarded(date=date, agreement_end=end)
 
     @event("Onboarded", topic="postledger:placement:onboarded")
     def _onboarded(self, date: date, agreement_end: date) -> None:
         self.onboarded_on = date
         self.agreement_end = agreement_end
-        self._advance("onboard")
+        self.state = S.ACTIVE
         self.last_date = date
 
     # ------------------------------------------------------------------ attendance and pay
@@ -371,30 +313,12 @@ class Placement(LedgerAggregate):
         ends: tuple[date, str] | None = None,
     ) -> None:
         self._require("record_attendance", date)
-        first = parse_month(month)
-        _refuse_months_after_end(month, first, ends)
         assert self.onboarded_on is not None
-        if first < self.onboarded_on.replace(day=1):
-            raise InvalidInput(
-                f"attendance for {month} is before onboarding on {self.onboarded_on}",
-                rule="R-PAY-2",
-            )
-        if first > date.replace(day=1):
-            raise InvalidInput(
-                f"attendance for {month} cannot be signed on {date}, before the month",
-                rule="R-ATT-1",
-            )
-        days_in_month = calendar.monthrange(first.year, first.month)[1]
-        if not 0 <= days_worked <= days_in_month:
-            raise InvalidInput(
-                f"days_worked must be 0 to {days_in_month} for {month}", rule="R-ATT-1"
-            )
-        signed = _validated_signatures(signatures)
+        refuse_months_after_end(month, parse_month(month), ends)
+        signed = check_attendance(month=month, on=date, days_worked=days_worked,
+                                  signatures=signatures, onboarded_on=self.onboarded_on)
         if month in self.attendance:
-            raise StepNotAllowed(
-                f"attendance for {month} is already recorded", rule="R-ATT-1",
-                state=self.state.value,
-            )
+            raise self._refusal(f"attendance for {month} is already recorded", "R-ATT-1")
         self._attendance_recorded(
             date=date, month=month, days_worked=days_worked, signatures=signed
         )
@@ -417,39 +341,66 @@ class Placement(LedgerAggregate):
         month: str,
         amount_fen: int | None,
         standard_fen: int,
+        terms: PlacementTerms,
         ends: tuple[date, str] | None = None,
     ) -> int:
-        """R-PAY-1/2: pay a month's subsidy against its signed attendance; returns the amount.
+        """R-PAY-1/2, R-REV-1: pay a month's subsidy against its signed attendance; returns
+        the amount.
 
         ``ends`` is when the agreement ends by itself (``automatic_end``): no month after it
         is paid, even before the scheduler has recorded the exit (R-EXIT-1, R-FRAUD-2)."""
         self._require("pay", date)
-        _refuse_months_after_end(month, parse_month(month), ends)
+        first = parse_month(month)
+        refuse_months_after_end(month, first, ends)
         if month not in self.attendance:
-            raise StepNotAllowed(
-                f"no signed attendance for {month}: a month is paid only against it",
-                rule="R-PAY-2",
-                state=self.state.value,
-            )
+            raise self._refusal(f"no signed attendance for {month}: a month is paid only "
+                                "against it", "R-PAY-2")
         if month in self.payments:
-            raise StepNotAllowed(
-                f"{month} was already paid on {self.payments[month]['date']}",
-                rule="R-PAY-2",
-                state=self.state.value,
-            )
-        amount = standard_fen if amount_fen is None else amount_fen
-        if amount <= 0 or amount > standard_fen:
-            raise InvalidInput(
-                f"monthly subsidy must be between 1 and {standard_fen} fen, got {amount}",
-                rule="R-PAY-1",
-            )
+            raise self._refusal(f"{month} was already paid on {self.payments[month]['date']}",
+                                "R-PAY-2")
+        assert self.onboarded_on is not None
+        amount = payable(month=month, first=first, amount_fen=amount_fen,
+                         days_worked=int(self.attendance[month]["days_worked"]),
+                         standard_fen=standard_fen, terms=terms,
+                         onboarded_on=self.onboarded_on, reviewed=set(self.annual_reviews),
+                         state=self.state.value)
         self._paid(date=date, month=month, amount_fen=amount)
         return amount
+
+    def _refusal(self, detail: str, rule: str) -> StepNotAllowed:
+        return StepNotAllowed(detail, rule=rule, state=self.state.value)
 
     @event("Paid", topic="postledger:placement:paid")
     def _paid(self, date: date, month: str, amount_fen: int) -> None:
         self.payments[month] = {"date": date, "amount_fen": amount_fen}
         self.last_date = date
+
+    def claw_back(self, *, date: date, month: str, amount_fen: int, reason: str,
+                  ground: str | None, evidence: str | None) -> None:
+        """R-PAY-3: recover a paid month's subsidy obtained on false grounds; the payment
+        stays in history, the clawback is a new event."""
+        self._require("claw_back", date)
+        if month not in self.payments:
+            raise self._refusal(f"{month} was not paid: there is nothing to recover", "R-PAY-3")
+        if not reason.strip():
+            raise InvalidInput("a clawback states its reason", rule="R-PAY-3")
+        outstanding = int(self.payments[month]["amount_fen"]) - self.clawed_back_fen(month)
+        if not 1 <= amount_fen <= outstanding:
+            raise InvalidInput(
+                f"a clawback of {month} is 1 to {outstanding} fen (paid "
+                f"{self.payments[month]['amount_fen']}, recovered {self.clawed_back_fen(month)}),"
+                f" got {amount_fen}",
+                rule="R-PAY-3",
+            )
+        self._clawed_back(date=date, month=month, amount_fen=amount_fen, reason=reason.strip(),
+                          ground=ground, evidence=evidence)
+
+    @event("ClawedBack", topic="postledger:placement:clawed_back")
+    def _clawed_back(self, date: date, month: str, amount_fen: int, reason: str,
+                     ground: str | None, evidence: str | None) -> None:
+        self.clawbacks.append({"date": date, "month": month, "amount_fen": amount_fen,
+                               "reason": reason, "ground": ground, "evidence": evidence})
+        self.last_date = max(self.last_date, date)
 
     # ------------------------------------------------------------------ warnings, reviews
     def warn(self, *, date: date, reason: str) -> None:
@@ -467,67 +418,49 @@ class Placement(LedgerAggregate):
         trigger = "pass_review" if passed else "fail_review"
         self._require(trigger, date)
         assert self.onboarded_on is not None
-        if not worker_signed:
-            raise InvalidInput(
-                "the annual review result is signed by the person reviewed", rule="R-REV-1"
-            )
-        if not self.onboarded_on.year <= year <= date.year:
-            raise InvalidInput(
-                f"review year must be from {self.onboarded_on.year} to {date.year}, got {year}",
-                rule="R-REV-1",
-            )
+        check_review(self.onboarded_on, year, date, worker_signed)
         if year in self.annual_reviews:
-            raise StepNotAllowed(
-                f"the {year} annual review is already recorded", rule="R-REV-1",
-                state=self.state.value,
-            )
+            raise self._refusal(f"the {year} annual review is already recorded", "R-REV-1")
         self._annually_reviewed(date=date, year=year, passed=passed, worker_signed=worker_signed)
 
     @event("AnnuallyReviewed", topic="postledger:placement:annually_reviewed")
     def _annually_reviewed(self, date: date, year: int, passed: bool, worker_signed: bool) -> None:
         self.annual_reviews[year] = {"date": date, "passed": passed, "worker_signed": worker_signed}
-        self._advance("pass_review" if passed else "fail_review")
         if not passed:
+            self.state = S.EXITED
             self.exit = {"date": date, "reason": "review_failed", "ground": None}
         self.last_date = date
 
-    @property
-    def last_review_on(self) -> date | None:
-        """The date of the latest annual review, or None."""
-        if not self.annual_reviews:
-            return None
-        latest: date = max(r["date"] for r in self.annual_reviews.values())
-        return latest
-
     # ------------------------------------------------------------------ extension
-    def extend(self, *, date: date, basis: str, until: date, terms: PolicyTerms) -> None:
+    def extend(
+        self, *, date: date, basis: str, until: date, evidence: str, hardship: bool,
+        still_unemployed: bool, publicity: tuple[date, date], terms: PlacementTerms,
+        cadre: bool = False,
+    ) -> None:
+        """R-EXIT-2: extension by the county centre, when its conditions hold on ``date``."""
         self._require("extend", date)
-        if basis not in EXTENSION_BASES:
-            raise InvalidInput(
-                f"basis must be one of {', '.join(EXTENSION_BASES)}, got {basis!r}",
-                rule="R-EXIT-2",
-            )
         assert self.agreement_end is not None
         original_end = self.original_term_end
         assert original_end is not None
-        if until <= self.agreement_end:
-            raise InvalidInput(
-                f"extension must move the agreement end past {self.agreement_end}",
-                rule="R-EXIT-2",
-            )
-        latest = add_years(original_end, terms.extension_years_max)
-        if until > latest:
-            raise InvalidInput(
-                f"extensions add at most {terms.extension_years_max} years in all: "
-                f"the agreement may run until {latest}, not {until}",
-                rule="R-EXIT-2",
-            )
-        self._extended(date=date, basis=basis, until=until, previous_end=self.agreement_end)
+        check_extension(
+            resident_id=self.resident_id, on=date, basis=basis, until=until,
+            agreement_end=self.agreement_end, original_end=original_end, evidence=evidence,
+            hardship=hardship, still_unemployed=still_unemployed, publicity=publicity,
+            terms=terms, cadre=cadre,
+        )
+        self._extended(date=date, basis=basis, until=until, previous_end=self.agreement_end,
+                       evidence=evidence.strip(), publicity_started_on=publicity[0],
+                       publicity_ended_on=publicity[1])
 
+    # Events stored before R-EXIT-2 was checked carry no evidence and no publicity.
     @event("Extended", topic="postledger:placement:extended")
-    def _extended(self, date: date, basis: str, until: date, previous_end: date) -> None:
+    def _extended(self, date: date, basis: str, until: date, previous_end: date,
+                  evidence: str | None = None, publicity_started_on: date | None = None,
+                  publicity_ended_on: date | None = None) -> None:
         self.extensions.append(
-            {"date": date, "basis": basis, "until": until, "previous_end": previous_end}
+            {"date": date, "basis": basis, "until": until, "previous_end": previous_end,
+             "evidence": evidence, "publicity_started_on": publicity_started_on,
+             "publicity_ended_on": publicity_ended_on}
         )
         self.agreement_end = until
         self.last_date = date
@@ -535,31 +468,13 @@ class Placement(LedgerAggregate):
     # ------------------------------------------------------------------ exit
     def leave(self, *, date: date, reason: str, ground: int | None) -> None:
         self._require("exit", date)
-        if reason not in EXIT_REASONS:
-            raise InvalidInput(
-                f"reason must be one of {', '.join(EXIT_REASONS)}, got {reason!r}",
-                rule="R-EXIT-3",
-            )
-        if reason == "dismissed":
-            if ground not in DISMISSAL_GROUNDS:
-                raise InvalidInput(
-                    "a dismissal names its ground, 1 to 5 (R-EXIT-3)", rule="R-EXIT-3"
-                )
-            # Ground 4 is "not correcting after being told": the telling is a recorded warning.
-            if ground == 4 and not self.warnings:
-                raise StepNotAllowed(
-                    "dismissal on ground 4 needs an earlier recorded warning",
-                    rule="R-EXIT-3",
-                    state=self.state.value,
-                )
-        elif ground is not None and ground not in DISMISSAL_GROUNDS:
-            raise InvalidInput("ground must be 1 to 5", rule="R-EXIT-3")
+        check_exit(reason, ground, warned=bool(self.warnings), state=self.state.value)
         self._exited(date=date, reason=reason, ground=ground)
 
     @event("Exited", topic="postledger:placement:exited")
     def _exited(self, date: date, reason: str, ground: int | None) -> None:
         self.exit = {"date": date, "reason": reason, "ground": ground}
-        self._advance("exit")
+        self.state = S.EXITED
         self.last_date = date
 
     def end_automatically(self, *, day: date, reason: str) -> None:
@@ -578,7 +493,7 @@ class Placement(LedgerAggregate):
     @event("EndedAutomatically", topic="postledger:placement:ended_automatically")
     def _ended_automatically(self, date: date, reason: str) -> None:
         self.exit = {"date": date, "reason": reason, "ground": None}
-        self._advance("end_automatically")
+        self.state = S.EXITED
         self.last_date = max(self.last_date, date)
 
     def withdraw(self, *, date: date) -> None:
@@ -588,72 +503,6 @@ class Placement(LedgerAggregate):
     @event("Withdrawn", topic="postledger:placement:withdrawn")
     def _withdrawn(self, date: date) -> None:
         self.withdrawn_on = date
-        self._advance("withdraw")
+        self.state = S.WITHDRAWN
         self.last_date = date
 
-
-def _validated_applicant(raw: dict[str, Any], *, on: date, terms: PolicyTerms) -> dict[str, Any]:
-    resident_id = ResidentId.parse(str(raw.get("resident_id", "")))  # R-ELIG-2
-    name = str(raw.get("name") or "").strip()
-    if not name:
-        raise InvalidInput("the applicant's name is required", rule="R-ELIG-2")
-    category = raw.get("category")
-    if category not in CATEGORIES:
-        raise InvalidInput(
-            f"category must be one of {', '.join(CATEGORIES)}, got {category!r}; posts are only "
-            "for registered poor laborers and edge households",
-            rule="R-POST-5",
-        )
-    gender = raw.get("gender") or resident_id.gender
-    if gender not in GENDERS:
-        raise InvalidInput(f"gender must be male or female, got {gender!r}", rule="R-ELIG-2")
-    if gender != resident_id.gender:
-        raise InvalidInput(
-            f"gender {gender} does not match the resident id, whose 17th digit says "
-            f"{resident_id.gender}",
-            rule="R-ELIG-2",
-        )
-    age = resident_id.age_on(on)
-    if not terms.age_min <= age <= terms.age_max:  # R-ELIG-1
-        raise InvalidInput(
-            f"applicant is {age} on {on}; the county accepts {terms.age_min} to {terms.age_max}",
-            rule="R-ELIG-1",
-        )
-    return {
-        "name": name,
-        "gender": gender,
-        "resident_id": resident_id.value,
-        "birth_date": resident_id.birth_date.isoformat(),
-        "phone": str(raw.get("phone") or ""),
-        "address": str(raw.get("address") or ""),
-        "health": str(raw.get("health") or ""),
-        "labour_ability": str(raw.get("labour_ability") or ""),
-        "skills": str(raw.get("skills") or ""),
-        "category": category,
-    }
-
-
-def _refuse_months_after_end(month: str, first: date, ends: tuple[date, str] | None) -> None:
-    if ends is not None and first > ends[0]:
-        why = "the agreement's term" if ends[1] == "term_expired" else "the age limit"
-        raise StepNotAllowed(
-            f"{month} begins after {why} ended the placement on {ends[0]}",
-            rule="R-EXIT-1",
-            state=PlacementState.ACTIVE.value,
-        )
-
-
-def _validated_signatures(signatures: dict[str, str]) -> dict[str, str]:
-    """R-ATT-1: secretary (or director), another committee member and the worker, three people."""
-    signed = {role: str(signatures.get(role) or "").strip() for role in ("secretary", "member", "worker")}
-    missing = [role for role, name in signed.items() if not name]
-    if missing:
-        raise InvalidInput(
-            f"attendance needs three signatures; missing: {', '.join(missing)}", rule="R-ATT-1"
-        )
-    if len(set(signed.values())) < 3:
-        raise InvalidInput(
-            "attendance is signed by three different people; one name appears twice",
-            rule="R-ATT-1",
-        )
-    return signed

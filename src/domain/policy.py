@@ -1,72 +1,92 @@
-"""County policy parameters, versioned by the day they take effect.
+"""County policy, versioned by the day each version takes effect.
 
 A later policy applies only from its ``effective_from``: a command is always judged by the
-terms in force on its own effective date. Defaults are those of RULES.md.
+terms in force on its own effective date. A new version is composed (``compose``) from a preset
+(or the policy in force, or ``default``) with the fields given beside it, and checked whole
+(src/domain/policy_terms.py) before it is recorded; the event stores the complete terms.
+
+Versions recorded before the policy was typed stored only what the county overrode, over the
+former defaults. They are read tolerantly (``stored_terms``): merged over today's default, and a
+table that no longer fits its type's schema is read as the default's table for that type.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import copy
+import json
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
+from pydantic import ValidationError
 
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput
+from postledger.domain.policy_terms import PolicyTerms, parameter_rule
+from postledger.domain.presets import DEFAULT_TERMS, PRESETS
+from postledger.domain.subsidies.base import field_path
+from postledger.domain.subsidies.registry import CLAIM_TYPES
 
 
-@dataclass(frozen=True)
-class PolicyTerms:
-    age_min: int = 16  # R-ELIG-1
-    age_max: int = 65  # R-ELIG-1, R-EXIT-1
-    publicity_days: int = 5  # R-PUB-1
-    notice_days: int = 7  # R-POST-3
-    term_years: int = 3  # R-EXIT-1
-    extension_years_max: int = 5  # R-EXIT-2
-    monthly_subsidy_fen: int = 50_000  # R-PAY-1
-    edge_cap_per_township: int = 5  # R-ELIG-3
-    backdating_days: int = 60  # R-FRAUD-9
-    # R-EXIT-2 with R-EXIT-1: may a near-retirement extension run past age_max? (assumed: no)
-    near_retirement_past_age_max: bool = False
-    subsidies: dict[str, Any] = field(default_factory=dict)  # RULES.md §6, by claim type
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PolicyTerms:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InvalidInput(f"unknown policy parameters: {', '.join(unknown)}")
-        terms = cls(**data)
-        terms.validate()
-        return terms
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def validate(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "subsidies":
-                if not isinstance(value, dict):
-                    raise InvalidInput("subsidies must be an object keyed by claim type")
-                continue
-            if f.name == "near_retirement_past_age_max":
-                if not isinstance(value, bool):
-                    raise InvalidInput(f"{f.name} must be true or false", rule="R-EXIT-2")
-                continue
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise InvalidInput(f"{f.name} must be a whole number ≥ 0, got {value!r}")
-        if not 0 < self.age_min < self.age_max:
-            raise InvalidInput("age_min must be below age_max", rule="R-ELIG-1")
-        if self.publicity_days < 1:
-            raise InvalidInput("publicity_days must be at least 1", rule="R-PUB-1")
-        if self.term_years < 1:
-            raise InvalidInput("term_years must be at least 1", rule="R-EXIT-1")
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` over ``base``: objects merge key by key, other values replace."""
+    result = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
 
 
-DEFAULT_TERMS = PolicyTerms()
+def compose(base: PolicyTerms, given: dict[str, Any], preset: str | None = None) -> PolicyTerms:
+    """The policy ``given`` states over ``preset`` (or ``base``), checked whole: a malformed or
+    incomplete table is a 422 naming the claim type's rule and the field."""
+    if preset is not None and preset not in PRESETS:
+        raise InvalidInput(f"preset: must be one of {', '.join(PRESETS)}, got {preset!r}",
+                           fact="preset")
+    start = PRESETS[preset] if preset is not None else base
+    try:
+        return PolicyTerms.model_validate(merged(start.as_dict(), given))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        fact = field_path("", loc).lstrip(".")
+        if loc and loc[0] == "subsidies":
+            kind = CLAIM_TYPES.get(str(loc[1])) if len(loc) > 1 else None
+            rule = kind.rule if kind is not None else None
+        else:
+            rule = parameter_rule(str(loc[0])) if loc else None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(f"{fact}: {message}", rule=rule, fact=fact) from None
+
+
+def stored_terms(stored: dict[str, Any]) -> PolicyTerms:
+    """Terms as a ``TermsSet`` event stored them, complete or (before typing) partial; read
+    once per distinct version (the terms are immutable)."""
+    return _read_stored(json.dumps(stored, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=256)
+def _read_stored(stored_json: str) -> PolicyTerms:
+    data = merged(DEFAULT_TERMS.as_dict(), json.loads(stored_json))
+    default = DEFAULT_TERMS.as_dict()
+    for _ in range(len(data) + len(CLAIM_TYPES)):
+        try:
+            return PolicyTerms.model_validate(data)
+        except ValidationError as exc:
+            loc = tuple(exc.errors()[0]["loc"])
+            if loc[0] == "subsidies" and len(loc) > 1 and loc[1] in default["subsidies"]:
+                data["subsidies"][loc[1]] = default["subsidies"][loc[1]]
+            elif loc[0] == "subsidies" and len(loc) > 1:
+                del data["subsidies"][loc[1]]
+            elif loc[0] in default:
+                data[str(loc[0])] = default[str(loc[0])]
+            else:
+                del data[str(loc[0])]
+    return DEFAULT_TERMS
 
 
 def policy_id(county: str) -> UUID:
@@ -88,7 +108,6 @@ class Policy(LedgerAggregate):
         self.versions: list[tuple[date, dict[str, Any]]] = []
 
     def set_terms(self, effective_from: date, terms: PolicyTerms) -> None:
-        terms.validate()
         self._terms_set(effective_from=effective_from, terms=terms.as_dict())
 
     @event("TermsSet", topic="postledger:policy:terms_set")
@@ -105,10 +124,10 @@ class Policy(LedgerAggregate):
 
 
 def terms_as_of(policy: Policy | None, day: date) -> PolicyTerms:
-    """The terms in force on ``day``; RULES.md defaults before the county's first policy."""
+    """The terms in force on ``day``; the default policy before the county's first one."""
     if policy is None:
         return DEFAULT_TERMS
     in_force = [terms for start, terms in policy.versions if start <= day]
     if not in_force:
         return DEFAULT_TERMS
-    return PolicyTerms(**in_force[-1])
+    return stored_terms(in_force[-1])

@@ -70,7 +70,12 @@ class Post(LedgerAggregate):
         headcount: int,
         monthly_subsidy_fen: int | None,
         full_time: bool,
+        standard_fen: int = 0,
+        minimum_wage_fen: int = 0,
+        cadre: bool = False,
     ) -> Post:
+        """``standard_fen`` is the county's monthly subsidy (R-PAY-1) for a post that states
+        none; ``minimum_wage_fen`` the county's minimum wage (R-POST-2, 0: not set)."""
         if kind not in POST_KINDS:
             raise InvalidInput(
                 f"kind must be one of {', '.join(POST_KINDS)}, got {kind!r}", rule="R-POST-1"
@@ -86,6 +91,15 @@ class Post(LedgerAggregate):
             raise InvalidInput("headcount must be at least 1", rule="R-POST-4")
         if monthly_subsidy_fen is not None and monthly_subsidy_fen <= 0:
             raise InvalidInput("monthly_subsidy_fen must be positive", rule="R-PAY-1")
+        pays = monthly_subsidy_fen or standard_fen
+        # R-POST-2: "属于长期全日制用工的，补助标准不得低于当地最低工资标准"; part-time posts pay by
+        # workload, no minimum.
+        if full_time and pays < minimum_wage_fen:
+            raise InvalidInput(
+                f"a full-time post pays at least the county's minimum wage {minimum_wage_fen} "
+                f"fen a month; this one pays {pays}",
+                rule="R-POST-2",
+            )
         return cls(
             county=county,
             township=township,
@@ -96,8 +110,10 @@ class Post(LedgerAggregate):
             headcount=headcount,
             monthly_subsidy_fen=monthly_subsidy_fen,
             full_time=full_time,
+            cadre=cadre,
         )
 
+    # ``cadre`` came later: posts stored before it are not cadre posts.
     @event("Created", topic="postledger:post:created")
     def __init__(
         self,
@@ -110,6 +126,7 @@ class Post(LedgerAggregate):
         headcount: int,
         monthly_subsidy_fen: int | None,
         full_time: bool,
+        cadre: bool = False,
     ) -> None:
         self.county = county
         self.township = township
@@ -120,6 +137,7 @@ class Post(LedgerAggregate):
         self.headcount = headcount
         self.monthly_subsidy_fen = monthly_subsidy_fen
         self.full_time = full_time
+        self.cadre = cadre  # R-EXIT-2: women in cadre posts retire at retirement_age_female_cadre
         self.notices: list[dict[str, Any]] = []
         self.occupants: list[UUID] = []
 
@@ -127,9 +145,11 @@ class Post(LedgerAggregate):
     def path(self) -> str:
         return jurisdiction_path(self.county, self.township, self.village)
 
-    # R-POST-3: the notice is published at least `notice_days` before recruitment closes.
+    # R-POST-3: the notice is published at least `notice_days` before recruitment closes and
+    # states the subsidy standard (default: what the post pays).
     def publish_notice(
-        self, *, date: date, closes_on: date, conditions: str, duties: str, notice_days: int
+        self, *, date: date, closes_on: date, conditions: str, duties: str, notice_days: int,
+        subsidy_fen: int, minimum_wage_fen: int = 0,
     ) -> None:
         if (closes_on - date).days < notice_days:
             raise InvalidInput(
@@ -139,12 +159,23 @@ class Post(LedgerAggregate):
             )
         if not conditions.strip() or not duties.strip():
             raise InvalidInput("a notice states its conditions and duties", rule="R-POST-3")
-        self._notice_published(date=date, closes_on=closes_on, conditions=conditions, duties=duties)
+        if subsidy_fen < 1:
+            raise InvalidInput("a notice states the subsidy standard, at least 1 fen",
+                               rule="R-POST-3")
+        if self.full_time and subsidy_fen < minimum_wage_fen:
+            raise InvalidInput(
+                f"a full-time post's standard is at least the minimum wage {minimum_wage_fen} "
+                f"fen, not {subsidy_fen}", rule="R-POST-2")
+        self._notice_published(date=date, closes_on=closes_on, conditions=conditions,
+                               duties=duties, subsidy_fen=subsidy_fen)
 
+    # Notices stored before R-POST-3 recorded the standard carry none.
     @event("NoticePublished", topic="postledger:post:notice_published")
-    def _notice_published(self, date: date, closes_on: date, conditions: str, duties: str) -> None:
+    def _notice_published(self, date: date, closes_on: date, conditions: str, duties: str,
+                          subsidy_fen: int | None = None) -> None:
         self.notices.append(
-            {"date": date, "closes_on": closes_on, "conditions": conditions, "duties": duties}
+            {"date": date, "closes_on": closes_on, "conditions": conditions, "duties": duties,
+             "subsidy_fen": subsidy_fen}
         )
 
     def notice_days_run_by(self, day: date) -> int | None:

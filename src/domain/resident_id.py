@@ -5,23 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from postledger.domain.dates import add_years
+from postledger.domain.age import age_on, birthday_at_age
 from postledger.domain.errors import InvalidInput
+
+__all__ = ["ResidentId", "age_on", "birthday_at_age"]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _DIGITS = frozenset("0123456789")  # ASCII only (R-INPUT-1): "２" is not a digit of an id
-
-
-def age_on(birth: date, day: date) -> int:
-    """Whole years of age on ``day``. A 29 February birthday is reached on 1 March in
-    common years, as the calendar has no 29th (stated in README)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def birthday_at_age(birth: date, years: int) -> date:
-    """The day on which a person born on ``birth`` reaches ``years`` of age."""
-    return add_years(birth, years)
 
 
 @dataclass(frozen=True)

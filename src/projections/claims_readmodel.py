@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
 )
 
-from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.projections.readmodel import LogFollower, inside, matching
 
 metadata = MetaData()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -363,6 +363,3 @@ def post_row(p: Post) -> dict[str, Any]:
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -24,8 +24,10 @@ from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, NotFound, PostLedgerError
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
 from postledger.domain.placement import Placement
-from postledger.domain.policy import Policy, PolicyTerms, policy_id, terms_as_of
+from postledger.domain.policy import Policy, compose, policy_id, terms_as_of
+from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.post import Post
+from postledger.domain.presets import DEFAULT_TERMS
 from postledger.domain.values import parse_month
 from postledger.workflows.clock import BusinessClock
 from postledger.workflows.permissions import authorize, authorize_read
@@ -138,16 +140,24 @@ class PostLedger(Application[UUID]):
     def terms(self, county: str, day: date) -> PolicyTerms:
         return terms_as_of(self.policy(county), day)
 
-    def set_policy(self, county: str, effective_from: date, terms: dict[str, Any]) -> Policy:
+    def set_policy(
+        self, county: str, effective_from: date, terms: dict[str, Any], preset: str | None = None
+    ) -> Policy:
+        """A new version from ``effective_from``: ``preset`` (or the default policy) with the
+        fields of ``terms`` over it, checked whole before it is recorded."""
         authorize("set_policy", county)
+        complete = compose(DEFAULT_TERMS, terms, preset)
         policy = self.policy(county) or Policy(county=county)
-        policy.set_terms(effective_from, PolicyTerms.from_dict(terms))
+        policy.set_terms(effective_from, complete)
         self._save(policy)
         return policy
 
     # ------------------------------------------------------------------ posts
     def create_post(self, **fields: Any) -> Post:
-        post = Post.create(**fields)
+        # A post has no business date of its own: the policy in force today decides (R-POST-2).
+        terms = self.terms(str(fields.get("county")), self.clock.today())
+        post = Post.create(**fields, standard_fen=terms.monthly_subsidy_fen,
+                           minimum_wage_fen=terms.minimum_wage_fen)
         authorize("create_post", post.path)
         self._save(post)
         return post
@@ -158,17 +168,22 @@ class PostLedger(Application[UUID]):
         return post
 
     def publish_notice(
-        self, post_id: UUID, *, date: date, closes_on: date, conditions: str, duties: str
+        self, post_id: UUID, *, date: date, closes_on: date, conditions: str, duties: str,
+        subsidy_fen: int | None = None,
     ) -> Post:
         self.not_after_today(date)
         post = self._get(Post, post_id, "post")
         authorize("publish_notice", post.path)
+        terms = self.terms(post.county, date)
         post.publish_notice(
             date=date,
             closes_on=closes_on,
             conditions=conditions,
             duties=duties,
-            notice_days=self.terms(post.county, date).notice_days,
+            notice_days=terms.notice_days,
+            # R-POST-3: the standard the notice states, by default what the post pays.
+            subsidy_fen=subsidy_fen or post.monthly_subsidy_fen or terms.monthly_subsidy_fen,
+            minimum_wage_fen=terms.minimum_wage_fen,
         )
         self._save(post)
         return post
@@ -178,9 +193,14 @@ class PostLedger(Application[UUID]):
         self.not_after_today(date)
         post = self._get(Post, post_id, "post")
         authorize("apply", post.path)
-        placement = Placement.apply_for(
-            post=post, date=date, applicant=applicant, terms=self.terms(post.county, date)
-        )
+        terms = self.terms(post.county, date)
+        placement = Placement.apply_for(post=post, date=date, applicant=applicant, terms=terms)
+        if placement.category == "edge":  # R-ELIG-3: no application beyond the cap
+            quota = self._edge_quota(placement.county, placement.township)
+            if not quota.has_room_for(placement.household, terms.edge_cap_per_township):
+                raise InvalidInput(quota.refusal(placement.household,
+                                                 terms.edge_cap_per_township),
+                                   rule="R-ELIG-3")
         index = self._person_index(placement.resident_id.value)
         index.claim(date=date, placement_id=placement.id)  # R-ELIG-4
         self._save(placement, index)
@@ -215,6 +235,14 @@ class PostLedger(Application[UUID]):
         return self._step(
             placement_id, "township_review", date,
             lambda p: p.township_review(date=date, approve=approve, reason=reason),
+        )
+
+    def select(
+        self, placement_id: UUID, *, date: date, method: str, passed: bool, score: int | None
+    ) -> Placement:
+        return self._step(
+            placement_id, "select", date,
+            lambda p: p.select(date=date, method=method, passed=passed, score=score),
         )
 
     def start_publicity(self, placement_id: UUID, *, date: date, ends_on: date | None) -> Placement:
@@ -255,7 +283,8 @@ class PostLedger(Application[UUID]):
         quota = None
         if placement.category == "edge":  # R-ELIG-3
             quota = self._edge_quota(placement.county, placement.township)
-            quota.reserve(date=date, placement_id=placement.id, cap=terms.edge_cap_per_township)
+            quota.reserve(date=date, placement_id=placement.id, household=placement.household,
+                          cap=terms.edge_cap_per_township)
         self._save(placement, quota)
         return placement
 
@@ -303,9 +332,20 @@ class PostLedger(Application[UUID]):
             terms = self.terms(p.county, parse_month(month))
             standard = post.monthly_subsidy_fen or terms.monthly_subsidy_fen  # R-PAY-1
             p.pay(date=date, month=month, amount_fen=amount_fen, standard_fen=standard,
-                  ends=p.automatic_end(self.terms(p.county, date)))
+                  terms=terms, ends=p.automatic_end(self.terms(p.county, date)))
 
         return self._step(placement_id, "pay", date, pay)
+
+    def claw_back(
+        self, placement_id: UUID, *, date: date, month: str, amount_fen: int, reason: str,
+        ground: str | None = None, evidence: str | None = None,
+    ) -> Placement:
+        """R-PAY-3: recover a paid month's post subsidy obtained on false grounds."""
+        return self._step(
+            placement_id, "claw_back", date,
+            lambda p: p.claw_back(date=date, month=month, amount_fen=amount_fen, reason=reason,
+                                  ground=ground, evidence=evidence),
+        )
 
     def warn(self, placement_id: UUID, *, date: date, reason: str) -> Placement:
         return self._step(placement_id, "warn", date, lambda p: p.warn(date=date, reason=reason))
@@ -320,13 +360,20 @@ class PostLedger(Application[UUID]):
             ),
         )
 
-    def extend(self, placement_id: UUID, *, date: date, basis: str, until: date) -> Placement:
-        return self._step(
-            placement_id, "extend", date,
-            lambda p: p.extend(
-                date=date, basis=basis, until=until, terms=self.terms(p.county, date)
-            ),
-        )
+    def extend(
+        self, placement_id: UUID, *, date: date, basis: str, until: date, evidence: str,
+        hardship: bool, still_unemployed: bool, publicity_started_on: date,
+        publicity_ended_on: date,
+    ) -> Placement:
+        """R-EXIT-2: the county employment service centre extends, when its conditions hold."""
+        def extend(p: Placement) -> None:
+            post = self._get(Post, p.post_id, "post")
+            p.extend(date=date, basis=basis, until=until, evidence=evidence, hardship=hardship,
+                     still_unemployed=still_unemployed,
+                     publicity=(publicity_started_on, publicity_ended_on),
+                     terms=self.terms(p.county, date), cadre=post.cadre)
+
+        return self._step(placement_id, "extend", date, extend)
 
     def leave(
         self, placement_id: UUID, *, date: date, reason: str, ground: int | None

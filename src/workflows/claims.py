@@ -2,7 +2,7 @@
 
 Each command gets the claim, checks who may take the step (``authorize``), asks the domain to
 take it, and saves everything it touched in one ``save``. Cross-claim limits are
-``ClaimLimit`` aggregates (uuid5 ids, src/domain/claim_indexes.py) recorded **at approval** and
+``ClaimLimit`` aggregates (uuid5 ids, src/domain/subsidies/limits.py) recorded **at approval** and
 saved in the same transaction as the approved claim: of two concurrent approvals under one
 limit, the store commits one and the other gets ``ConcurrentChange`` (409); one that comes after
 is refused with ``LimitReached`` (409) naming the claim type's rule. Submission checks the same
@@ -20,11 +20,12 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from postledger.domain.claim_indexes import ClaimLimit, claim_limit_id
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
-from postledger.domain.subsidy_claim import SubsidyClaim, refused
-from postledger.domain.subsidy_policy import CLAIM_TYPES, table_for
+from postledger.domain.subsidies.base import Retirement
+from postledger.domain.subsidies.claim import SubsidyClaim
+from postledger.domain.subsidies.limits import ClaimLimit, claim_limit_id
+from postledger.domain.subsidies.registry import find_claim_type
 from postledger.workflows.application import HistoryEntry, PostLedger, created_with_id
 from postledger.workflows.permissions import authorize, authorize_read
 
@@ -43,9 +44,23 @@ class ClaimsService:
         claimant: dict[str, Any],
         facts: dict[str, Any],
     ) -> SubsidyClaim:
-        if claim_type not in CLAIM_TYPES:
-            raise refused(None, "type",
-                          f"must be one of {', '.join(CLAIM_TYPES)}, got {claim_type!r}")
+        claim = self.quote(claim_type=claim_type, county=county, date=date, claimant=claimant,
+                           facts=facts)
+        self.ledger._save(claim)
+        return claim
+
+    def quote(
+        self,
+        *,
+        claim_type: str,
+        county: str,
+        date: date,
+        claimant: dict[str, Any],
+        facts: dict[str, Any],
+    ) -> SubsidyClaim:
+        """The claim as it would be submitted: computed by the county's tables in force on its
+        date and checked against what was already approved; nothing is recorded."""
+        kind = find_claim_type(claim_type)
         if not isinstance(claimant, dict):
             raise InvalidInput("claimant must be an object")
         township = claimant.get("township")
@@ -53,18 +68,19 @@ class ClaimsService:
             county, township if isinstance(township, str) and township.strip() else None
         ))
         self.ledger.not_after_today(date)  # R-INPUT-2
-        # The county's table in force on the claim's own date (src/domain/policy.py).
-        table = table_for(claim_type, self.ledger.terms(county, date).subsidies)
+        # The county's tables in force on the claim's own date (src/domain/policy.py).
+        terms = self.ledger.terms(county, date)
         claim = SubsidyClaim.submit(
-            claim_type=claim_type,
+            claim_type=kind.name,
             county=county,
             date=date,
             claimant=claimant,
             facts=facts,
-            table=table,
+            tables=terms.subsidies,
+            retirement=Retirement(male=terms.retirement_age_male,
+                                  female=terms.retirement_age_female),
             limit_for=self.limit,
         )
-        self.ledger._save(claim)
         return claim
 
     # ------------------------------------------------------------------ steps
@@ -74,7 +90,7 @@ class ClaimsService:
         claim = self._claim(claim_id)
         reviewer = authorize("review_claim", claim.path)
         self.ledger.not_after_today(date)  # R-INPUT-2
-        limits = [self.limit(limit["key"]) for limit in claim.limits] if approve else []
+        limits = [self.limit(limit.key) for limit in claim.typed_limits] if approve else []
         claim.review_by(date=date, approve=approve, reason=reason, reviewer=reviewer,
                         limits=limits)
         self.ledger._save(claim, *limits)

@@ -15,6 +15,7 @@ TOWNSHIP_STEPS = frozenset(
         "onboard",
         "warn",
         "annual_review",
+        "select",
         "exit",
         "withdraw",
     }
@@ -25,6 +26,7 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
     "village": frozenset({"village_review", "record_attendance"}),
     "township": TOWNSHIP_STEPS,
     "county": TOWNSHIP_STEPS
+    # R-EXIT-2: extension by the county employment service centre; R-PAY-3: clawback.
     | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
                  "claw_back", "import_ledger",
                  # API.md v1.1: the county employment service centre extends (R-EXIT-2).

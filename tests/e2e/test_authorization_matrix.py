@@ -27,6 +27,7 @@ JURISDICTIONS = {
 READ = frozenset(ROLES)
 LIST = "list"
 ANYONE = "anyone"  # no sign-in at all
+SIGNED_IN = "signed in"  # every role, anywhere: reference data with no subject
 TOWNSHIP_STEP = frozenset({"township", "county", "admin"})  # county may take township steps
 COUNTY_STEP = frozenset({"county", "admin"})
 
@@ -35,6 +36,11 @@ TABLE: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/health"): ANYONE,
     ("PUT", "/policies/{county}"): frozenset({"admin"}),
     ("GET", "/policies/{county}"): READ,
+    ("GET", "/policies/{county}/schema"): READ,
+    ("GET", "/rules"): SIGNED_IN,
+    ("GET", "/labels"): SIGNED_IN,
+    ("POST", "/placements/{placement_id}/selection"): TOWNSHIP_STEP,
+    ("POST", "/placements/{placement_id}/clawback"): COUNTY_STEP,
     ("POST", "/posts"): COUNTY_STEP,
     ("GET", "/posts"): LIST,
     ("POST", "/posts/{post_id}/notice"): COUNTY_STEP,
@@ -90,9 +96,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "payments": {"date": D, "month": "2024-01"},
     "warnings": {"date": D, "reason": "缺勤"},
     "annual-review": {"date": D, "year": 2024, "passed": True, "worker_signed": True},
-    "extension": {"date": D, "basis": "disabled", "until": "2030-01-01"},
+    "extension": {"date": D, "basis": "disabled", "until": "2026-06-01", "evidence": "残疾证",
+                  "hardship": True, "still_unemployed": True,
+                  "publicity_started_on": "2024-01-20", "publicity_ended_on": "2024-01-26"},
     "exit": {"date": D, "reason": "resigned"},
     "review": {"date": D, "approve": True},
+    "selection": {"date": D, "method": "interview", "passed": True},
+    "/placements/{placement_id}/clawback": {"date": D, "month": "2024-01", "amount_fen": 100,
+                                            "reason": "冒领"},
     "clawback": {"date": D, "reason": "车票非实名", "amount_fen": 100},
     "/scheduler/run": {"as_of": "2024-01-01"},
     "/claims": {"type": "transport", "county": "520524", "date": "2024-06-01",
@@ -153,6 +164,10 @@ def test_every_route_role_and_jurisdiction(client: TestClient, subjects: dict[st
                     method, path, headers=header(role, jurisdiction), json=body_for(template, subjects),
                     params={"subject": subjects["placement_id"]} if "access" in path else None)
                 got = response.status_code
+                if who == SIGNED_IN:
+                    if got != 200:
+                        wrong.append(f"{method} {template} {role}@{place}: {got}, expected 200")
+                    continue
                 if who == LIST:
                     ids = {row["id"] for row in response.json()} if got == 200 else set()
                     shown = bool(ids & {subjects["post_id"], subjects["placement_id"],

@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 from postledger.api.deps import Services
 from postledger.api.main import create_app
 from postledger.api.routers import claims as claims_router
+from postledger.domain.presets import ZHIJIN_ABSORPTION
 from postledger.domain.resident_id import ResidentId
-from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
 from postledger.domain.values import mask_resident_id
+from tests.subsidy_tables import HUIZE_SUBSIDIES
 
 COUNTY = "530326"
 CLERK = {"Authorization": f"Bearer dev:clerk:{COUNTY}:li"}
@@ -24,8 +25,8 @@ ADMIN = {"Authorization": "Bearer dev:admin::root"}
 OTHER_COUNTY = {"Authorization": "Bearer dev:county:520524:wu"}
 CO_OP = {"kind": "organisation", "name": "Huize Potato Co-op", "credit_code": "93530326MA6POTATO"}
 
-WORKERS = [{"resident_id": rid, "months_stable": 13, "contract_months": 12, "relocated": False,
-            "hired_on": "2023-03-01"}
+WORKERS = [{"resident_id": rid, "category": "not_lifted", "months_stable": 13,
+            "contract_months": 12, "relocated": False, "hired_on": "2023-03-01"}
            for rid in ("11010519491231002X", "440524188001010014", "370101190102039973")]
 
 
@@ -58,6 +59,7 @@ def test_a_claim_from_submission_to_clawback(api: TestClient) -> None:
     claim = created.json()
     assert (claim["amount_fen"], claim["state"], claim["rule"]) == (
         30_000, "submitted", "R-SUB-TRANSPORT")
+    assert claim["type_label"]["label"] == "交通补助"
     assert claim["allowed_steps"] == ["review", "withdrawal"]
     cid = claim["id"]
 
@@ -136,7 +138,8 @@ def test_who_may_take_each_step(api: TestClient) -> None:
     assert api.post("/claims", json=_transport(), headers=REVIEWER).status_code == 403
     # an admin who submitted a claim may not review it
     own = api.post("/claims", json={**_transport(), "type": "startup",
-                                    "facts": {"registered_on": "2023-01-01", "running": True}},
+                                    "facts": {"registered_on": "2023-01-01", "running": True,
+                                              "first_business": True}},
                    headers=ADMIN).json()["id"]
     selfreview = api.post(f"/claims/{own}/review", json=review, headers=ADMIN)
     assert (selfreview.status_code, selfreview.json()["rule"]) == (403, "R-SUB-STARTUP")
@@ -153,26 +156,29 @@ def test_withdrawal_before_review(api: TestClient) -> None:
     assert late.status_code == 409
 
 
-def test_huize_absorption_table_set_through_the_policy_endpoint(api: TestClient) -> None:
+def test_a_county_table_set_through_the_policy_endpoint(api: TestClient) -> None:
     claim = {"type": "absorption", "county": COUNTY, "date": "2024-06-01",
              "claimant": CO_OP, "facts": {"employer": "Huize Potato Co-op", "workers": WORKERS}}
-    zhijin = api.post("/claims", json=claim, headers=CLERK)
-    assert zhijin.json()["amount_fen"] == 3 * 50_000
-    put = api.put(f"/policies/{COUNTY}",
-                  json={"effective_from": "2024-06-01",
-                        "subsidies": {"absorption": HUIZE_SUBSIDIES["absorption"]}},
-                  headers=ADMIN)
-    assert put.status_code == 200, put.text
-    huize = api.post("/claims", json=claim, headers=CLERK)
+    huize = api.post("/claims", json=claim, headers=CLERK)  # the default policy: Huize's tables
     assert huize.status_code == 201, huize.text
     assert huize.json()["amount_fen"] == 3 * 200_000
-    assert huize.json()["table"]["tiers"][1]["per_worker_fen"] == 200_000
+    assert huize.json()["table"]["per_worker_fen"] == 200_000
+    put = api.put(f"/policies/{COUNTY}",
+                  json={"effective_from": "2024-06-01",
+                        "subsidies": {"absorption": ZHIJIN_ABSORPTION}},
+                  headers=ADMIN)
+    assert put.status_code == 200, put.text
+    others = [dict(w, resident_id=r) for w, r in zip(WORKERS, _ids(300, 3), strict=True)]
+    zhijin = api.post("/claims", json={**claim, "facts": {**claim["facts"], "workers": others}},
+                      headers=CLERK)
+    assert zhijin.status_code == 201, zhijin.text
+    assert zhijin.json()["amount_fen"] == 3 * 50_000
 
 
 def test_list_claims_by_county_type_and_state(api: TestClient) -> None:
     first = api.post("/claims", json=_transport(), headers=CLERK).json()["id"]
     startup = {**_transport(), "type": "startup",
-               "facts": {"registered_on": "2023-01-01", "running": True}}
+               "facts": {"registered_on": "2023-01-01", "running": True, "first_business": True}}
     second = api.post("/claims", json=startup, headers=CLERK).json()["id"]
     api.post(f"/claims/{first}/review", json={"date": "2024-06-03", "approve": True},
              headers=REVIEWER)
@@ -201,7 +207,9 @@ def test_named_workshop_laborers_are_paid_once_over_http(api: TestClient) -> Non
     def workshop(workshop_id: str, laborers: list[str]) -> dict[str, Any]:
         return {"type": "workshop", "county": COUNTY, "date": "2024-06-01",
                 "claimant": {"kind": "organisation", "name": "Hekou Bamboo Workshop"},
-                "facts": {"workshop_id": workshop_id, "poor_laborers": laborers,
+                "facts": {"workshop_id": workshop_id,
+                          "poor_laborers": [{"resident_id": r, "category": "lifted"}
+                                            for r in laborers],
                           "contract_months": 6, "wage_at_least_minimum": True}}
 
     crew = _ids(10, 6)
@@ -230,8 +238,9 @@ def test_a_split_huize_intake_is_priced_by_the_whole_year(api: TestClient) -> No
         return {"type": "absorption", "county": COUNTY, "date": "2024-06-01",
                 "claimant": CO_OP,
                 "facts": {"employer": "Huize Potato Co-op", "workers": [
-                    {"resident_id": r, "months_stable": 13, "contract_months": 12,
-                     "relocated": False, "hired_on": "2023-03-01"} for r in _ids(first, n)]}}
+                    {"resident_id": r, "category": "lifted", "months_stable": 13,
+                     "contract_months": 12, "relocated": False, "hired_on": "2023-03-01"}
+                    for r in _ids(first, n)]}}
 
     ten = api.post("/claims", json=absorption(100, 10), headers=CLERK)
     assert ten.json()["amount_fen"] == 10 * 200_000
@@ -247,16 +256,16 @@ def test_a_claim_with_long_names_and_large_sums_is_listed(api: TestClient) -> No
     # list for everyone.
     long_township = "x" * 64
     insured = {"type": "social_insurance", "county": COUNTY, "date": "2024-06-01",
-               "claimant": {"name": "名" * 200, "resident_id": "34052419800101001X",
+               "claimant": {"name": "名" * 50, "resident_id": "34052419800101001X",
                             "category": "lifted", "township": long_township},
-               "facts": {"months": [{"month": "2024-05", "premiums_paid_fen": 10**8}],
+               "facts": {"months": [{"month": "2024-05", "premiums_paid_fen": 100_000_000}],
                          "graduate": False, "small_firm": False}}
     created = api.post("/claims", json=insured, headers=CLERK)
     assert created.status_code == 201, created.text
-    assert created.json()["amount_fen"] == 10**8 * 2 // 3
+    assert created.json()["amount_fen"] == 100_000_000  # national: the premiums paid, no share
     listed = api.get(f"/claims?county={COUNTY}", headers=REVIEWER)
     assert listed.status_code == 200, listed.text
-    assert [c["amount_fen"] for c in listed.json()] == [10**8 * 2 // 3]
+    assert [c["amount_fen"] for c in listed.json()] == [100_000_000]
     too_long = api.post("/claims", json={**insured, "claimant": {
-        **insured["claimant"], "name": "名" * 201}}, headers=CLERK)
+        **insured["claimant"], "name": "名" * 51}}, headers=CLERK)
     assert (too_long.status_code, too_long.json()["fact"]) == (422, "claimant.name")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -49,9 +51,9 @@ def call(app: Any, method: str, path: str, headers: dict[str, str],
              "query_string": b"", "root_path": "", "scheme": "http", "http_version": "1.1",
              "server": ("test", 80), "client": ("test", 1),
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
-    asyncio.run(app(scope, receive, send))
-    import json
-
+    # In a thread of its own: a browser-test plugin may keep an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, app(scope, receive, send)).result()
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], json.loads(body or b"{}"), asked
 

@@ -197,3 +197,15 @@ def test_a_six_megabyte_field_gets_413_before_anything_runs(client: TestClient) 
     problem(client.post("/placements", json=huge), 413, None)  # no token: still 413, not 401
     assert ok(client.get("/placements", headers=TOWNSHIP)) == []
     an_application(client, post)  # the store is not held
+
+
+@pytest.mark.parametrize("jurisdiction", ["*", "%", "_", "5205%", "52052_"])
+def test_a_wildcard_jurisdiction_lists_nothing_of_other_counties(
+    client: TestClient, jurisdiction: str
+) -> None:
+    an_application(client, a_post(client))
+    wildcard = {"Authorization": f"Bearer dev:county:{jurisdiction}:mallory"}
+    for path in ("/placements", "/posts", "/claims"):
+        answer = client.get(path, headers=wildcard)
+        # Refused at sign-in (src/api/auth.py), or signed in and matching nothing.
+        assert answer.status_code == 401 or answer.json() == [], (path, answer.text)

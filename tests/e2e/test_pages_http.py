@@ -87,7 +87,7 @@ def test_a_refused_step_is_a_page_naming_the_rule(demo: TestClient, services: Se
     answer = demo.post(f"/web/placements/{applied['id']}/approval",
                        data={"csrf": token, "date": "2026-11-15"})
     assert answer.status_code == 409
-    assert "R-FLOW-1" in answer.text and "按程序顺序办理" in answer.text
+    assert "R-FLOW-1" in answer.text and "各环节不得跳过或颠倒" in answer.text
 
 
 def test_the_claim_form_quotes_the_amount_and_records_nothing(demo: TestClient,
@@ -97,7 +97,8 @@ def test_the_claim_form_quotes_the_amount_and_records_nothing(demo: TestClient,
     quote = demo.post("/web/claims/quote", data={
         "csrf": token, "type": "training_days", "county": "520524", "date": "2025-06-01",
         "claimant.name": "罗大勇", "claimant.resident_id": "52052419900101123X",
-        "claimant.category": "lifted", "facts.days": "4", "facts.daily_cost_fen": "100",
+        "claimant.category": "lifted", "claimant.township": "chengguan", "facts.days": "4",
+        "facts.daily_cost_fen": "100",
         "facts.outside_home_township": "on", "facts.passed": "on"})
     assert quote.status_code == 200
     assert 'data-amount-fen="' in quote.text, quote.text
@@ -187,16 +188,19 @@ FORMS_BY_TYPE: dict[str, dict[str, str]] = {
                      "facts.trained_on": "2025-04-01"},
     "labour_export": {**FIRM, "facts.organiser.kind": "agency", "facts.organiser.name": "劳务公司",
                       "facts.organiser.registered": "on",
-                      "facts.workers": f"{_rid(1)}, other_province, 8, 12\n{_rid(2)}, other_province, 8, 12"},
+                      "facts.workers": f"{_rid(1)}, lifted, other_province, 8, 12\n"
+                                       f"{_rid(2)}, 未脱贫, 省外, 8, 12"},
     "absorption": {**FIRM, "facts.employer": "织金县服装厂",
-                   "facts.workers": "\n".join(f"{_rid(n)}, 9, 12, 否" for n in (3, 4, 5))},
+                   "facts.workers": "\n".join(f"{_rid(n)}, lifted, 13, 12, 否, 2024-05-01"
+                                              for n in (3, 4, 5))},
     "social_insurance": {**PERSON, "facts.months": "2025-01, 450\n2025-02, 450.00"},
     "workshop": {**FIRM, "facts.workshop_id": "城关扶贫车间", "facts.contract_months": "12",
-                 "facts.poor_laborers": "\n".join(_rid(n) for n in range(6, 14)),
+                 "facts.poor_laborers": "\n".join(f"{_rid(n)}, lifted" for n in range(6, 14)),
                  "facts.wage_at_least_minimum": "on"},
     "training_days": {**PERSON, "facts.days": "5", "facts.daily_cost_fen": "120",
                       "facts.outside_home_township": "on", "facts.passed": "on"},
-    "startup": {**PERSON, "facts.registered_on": "2024-03-01", "facts.running": "on"},
+    "startup": {**PERSON, "facts.registered_on": "2024-03-01", "facts.running": "on",
+                "facts.first_business": "on"},
 }
 
 

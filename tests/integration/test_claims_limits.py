@@ -13,14 +13,14 @@ import pytest
 from postledger.api.deps import Services
 from postledger.api.main import open_services
 from postledger.domain.actor import Actor, acting_as
-from postledger.domain.claim_indexes import ClaimLimit
 from postledger.domain.errors import InvalidInput, LimitReached
 from postledger.domain.resident_id import ResidentId
-from postledger.domain.subsidy_claim import SubsidyClaim
-from postledger.domain.subsidy_policy import HUIZE_SUBSIDIES
+from postledger.domain.subsidies.claim import SubsidyClaim
+from postledger.domain.subsidies.limits import ClaimLimit
 from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.claims import ClaimsService
 from postledger.workflows.settings import Settings
+from tests.subsidy_tables import ALL_TYPES, HUIZE_SUBSIDIES, merged
 
 COUNTY = "520524"
 CLERK = Actor("clerk", COUNTY, "li")
@@ -150,7 +150,8 @@ def test_two_approvals_read_from_the_same_limit_version_only_one_saves(
 
 def _huize(services: Services) -> None:
     with acting_as(Actor("admin", "", "root")):
-        services.ledger.set_policy(COUNTY, date(2020, 1, 1), {"subsidies": HUIZE_SUBSIDIES})
+        services.ledger.set_policy(COUNTY, date(2020, 1, 1),
+                                   {"subsidies": merged(ALL_TYPES, HUIZE_SUBSIDIES)})
 
 
 TEA_FIRM = {"kind": "organisation", "name": "Huize Tea", "credit_code": "91530326MA6TEA001"}
@@ -158,8 +159,9 @@ TEA_FIRM = {"kind": "organisation", "name": "Huize Tea", "credit_code": "9153032
 
 def _absorbed(first_seq: int, n: int) -> dict[str, Any]:
     return {"employer": "Huize Tea", "workers": [
-        {"resident_id": resident_id(first_seq + i), "months_stable": 12, "contract_months": 12,
-         "relocated": False, "hired_on": "2023-03-01"} for i in range(n)]}
+        {"resident_id": resident_id(first_seq + i), "category": "lifted", "months_stable": 12,
+         "contract_months": 12, "relocated": False, "hired_on": "2023-03-01"}
+        for i in range(n)]}
 
 
 def test_concurrent_absorption_approvals_never_pass_the_employers_tier(

@@ -14,8 +14,8 @@ import psycopg
 import pytest
 
 from postledger.domain.actor import Actor, acting_as
-from postledger.domain.claim_indexes import claim_limit_id
 from postledger.domain.errors import LimitReached
+from postledger.domain.subsidies.limits import claim_limit_id
 from postledger.workflows.application import PostLedger, open_application, schema_lock
 from postledger.workflows.claims import ClaimsService
 from postledger.workflows.keys import SecuritySettings, new_key

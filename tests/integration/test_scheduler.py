@@ -19,6 +19,15 @@ from postledger.workflows.settings import Settings
 from tests.scenario import ADMIN, SCENARIO_TODAY, SIGNED, County
 
 
+def extend(services: Services, placement_id: Any, basis: str, until: date) -> None:
+    """R-EXIT-2 by the county centre, every condition met, decided on 2026-12-01."""
+    with acting_as(ADMIN):
+        services.ledger.extend(
+            placement_id, date=date(2026, 12, 1), basis=basis, until=until,
+            evidence="低保证 2026-118", hardship=True, still_unemployed=True,
+            publicity_started_on=date(2026, 11, 20), publicity_ended_on=date(2026, 11, 25))
+
+
 def run(services: Services, as_of: date) -> SchedulerReport:
     with acting_as(ADMIN):
         return Scheduler(services.ledger, services.read_model).run(as_of)
@@ -54,36 +63,35 @@ def test_the_term_ends_on_the_agreements_last_day_and_only_once(
     assert county.event_types(p.id).count("EndedAutomatically") == 1
 
 
-def test_the_age_limit_ends_the_agreement_on_the_65th_birthday(
+def test_the_age_limit_ends_the_agreement_on_the_66th_birthday(
     services: Services, county: County
 ) -> None:
-    p = county.placement_in("active", birth=date(1960, 3, 10))
+    """R-ELIG-1: 65 is in; "超过65周岁" begins on the 66th birthday."""
+    p = county.placement_in("active", birth=date(1959, 3, 10))
     assert run(services, date(2025, 3, 9)).exited == []
     assert exits(run(services, date(2025, 6, 1))) == {str(p.id): ("2025-03-10", "age_limit")}
 
 
-def test_a_29_february_birthday_reaches_65_on_1_march(services: Services, county: County) -> None:
+def test_a_29_february_birthday_reaches_66_on_1_march(services: Services, county: County) -> None:
     p = county.placement_in("active", birth=date(1960, 2, 29))
-    assert run(services, date(2025, 2, 28)).exited == []
-    assert exits(run(services, date(2025, 3, 1))) == {str(p.id): ("2025-03-01", "age_limit")}
+    assert run(services, date(2026, 2, 28)).exited == []
+    assert exits(run(services, date(2026, 3, 1))) == {str(p.id): ("2026-03-01", "age_limit")}
 
 
 def test_the_county_age_limit_in_force_applies(services: Services, county: County) -> None:
     p = county.placement_in("active", birth=date(1966, 5, 1))
     with acting_as(ADMIN):
         services.ledger.set_policy("520524", date(2024, 6, 1), {"age_max": 58})
-    assert exits(run(services, date(2024, 7, 1))) == {str(p.id): ("2024-05-01", "age_limit")}
+    assert exits(run(services, date(2025, 7, 1))) == {str(p.id): ("2025-05-01", "age_limit")}
 
 
 def test_an_extension_moves_the_term_but_not_the_age_limit(
     services: Services, county: County
 ) -> None:
     young = county.placement_in("active", n=1)
-    old = county.placement_in("active", n=2, birth=date(1963, 6, 1))  # 65 on 2028-06-01
-    with acting_as(ADMIN):
-        for p in (young, old):
-            services.ledger.extend(p.id, date=date(2026, 12, 1), basis="disabled",
-                                   until=date(2030, 1, 15))
+    old = county.placement_in("active", n=2, birth=date(1962, 6, 1))  # 66 on 2028-06-01
+    for p in (young, old):
+        extend(services, p.id, "disabled", until=date(2030, 1, 15))
     assert run(services, date(2027, 6, 1)).exited == []
     assert exits(run(services, date(2028, 7, 1))) == {str(old.id): ("2028-06-01", "age_limit")}
     assert exits(run(services, date(2030, 2, 1))) == {str(young.id): ("2030-01-15",
@@ -93,12 +101,15 @@ def test_an_extension_moves_the_term_but_not_the_age_limit(
 def test_near_retirement_passes_the_age_limit_only_where_the_county_allows(
     services: Services, county: County
 ) -> None:
-    p = county.placement_in("active", birth=date(1963, 6, 1))
+    # A man born 1967-06-01 retires at 60 on 2027-06-01: on 2026-12-01 he is under 5 years
+    # from it (R-EXIT-2); the county's age limit 60 would end the placement on 2028-06-01.
+    p = county.placement_in("active", birth=date(1967, 6, 1))
     with acting_as(ADMIN):
-        services.ledger.extend(p.id, date=date(2026, 12, 1), basis="near_retirement",
-                               until=date(2029, 1, 15))
+        services.ledger.set_policy("520524", date(2024, 1, 1), {"age_max": 60})
+    extend(services, p.id, "near_retirement", until=date(2029, 1, 15))
+    with acting_as(ADMIN):
         services.ledger.set_policy("520524", date(2028, 1, 1),
-                                   {"near_retirement_past_age_max": True})
+                                   {"age_max": 60, "near_retirement_past_age_max": True})
     assert run(services, date(2028, 7, 1)).exited == []
     assert exits(run(services, date(2029, 2, 1))) == {str(p.id): ("2029-01-15", "term_expired")}
 
@@ -112,7 +123,7 @@ def test_reviews_are_due_a_year_after_onboarding_or_the_last_review(
     assert [(r["placement_id"], r["due_on"], r["overdue_days"]) for r in due] == [
         (str(p.id), "2025-01-15", 5)]
     with acting_as(ADMIN):
-        services.ledger.annual_review(p.id, date=date(2025, 1, 25), year=2024, passed=True,
+        services.ledger.annual_review(p.id, date=date(2025, 1, 25), year=2025, passed=True,
                                       worker_signed=True)
     assert run(services, date(2026, 1, 24)).reviews_due == []
     assert [r["due_on"] for r in run(services, date(2026, 1, 25)).reviews_due] == ["2026-01-25"]
@@ -121,8 +132,10 @@ def test_reviews_are_due_a_year_after_onboarding_or_the_last_review(
 def test_no_pay_for_a_month_after_the_agreement_ended_even_before_the_run(
     services: Services, county: County
 ) -> None:
-    p = county.placement_in("active", birth=date(1960, 3, 10))  # 65 on 2025-03-10
+    p = county.placement_in("active", birth=date(1959, 3, 10))  # 66 on 2025-03-10
     with acting_as(ADMIN):
+        services.ledger.annual_review(p.id, date=date(2025, 1, 20), year=2025, passed=True,
+                                      worker_signed=True)
         services.ledger.record_attendance(p.id, date=date(2025, 3, 31), month="2025-03",
                                           days_worked=9, signatures=SIGNED)
         services.ledger.pay(p.id, date=date(2025, 4, 5), month="2025-03", amount_fen=15_000)
@@ -168,8 +181,8 @@ def test_a_run_that_crashes_midway_is_finished_by_the_next(
 def test_two_runner_processes_at_once_end_each_placement_once(
     services: Services, county: County, settings: Settings
 ) -> None:
-    # Born 1960-06-01: 65 on 2025-06-01, a date the command line's real clock has passed.
-    placements = [county.placement_in("active", n=n, birth=date(1960, 6, 1))
+    # Born 1959-06-01: 66 on 2025-06-01, a date the command line's real clock has passed.
+    placements = [county.placement_in("active", n=n, birth=date(1959, 6, 1))
                   for n in range(1, 9)]
     env = {**os.environ, "POSTLEDGER_DATABASE_URL": settings.database_url,
            "POSTLEDGER_MODE": settings.mode}

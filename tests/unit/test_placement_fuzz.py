@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import PostLedgerError
 from postledger.domain.placement import Placement
-from postledger.workflows.placement_flow import PlacementState, allowed_steps, next_state
+from postledger.domain.placement_flow import PlacementState, allowed_steps, next_state
 from tests.scenario import COUNTY, PATH, SIGNED, TOWNSHIP, WALK, County, person
 
 HEADCOUNT = 2

@@ -4,7 +4,7 @@ then the events recorded or the refusal with its rule id."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -302,15 +302,25 @@ def test_a_seat_is_freed_when_its_worker_leaves(county: County) -> None:
     assert done.state.value == "active"
 
 
-def test_edge_households_are_capped_per_township(county: County) -> None:
+def test_the_edge_cap_counts_households_not_people(county: County) -> None:
+    """R-ELIG-3: "边缘户每乡镇原则上不超过5户" — the cap counts households (户编号); the
+    application that would make one too many is a 422, the approval a 409."""
     as_admin(lambda: county.ledger.set_policy("520524", date(2023, 1, 1),
                                               {"edge_cap_per_township": 2}))
-    for n in (1, 2):
-        county.placement_in("approved", n=n, category="edge")
-    third = county.placement_in("in_publicity", n=3, category="edge")
-    refused(LimitReached, "R-ELIG-3", lambda: county.ledger.approve(third.id,
-                                                                     date=date(2024, 1, 13)))
-    lifted = county.placement_in("approved", n=4, category="lifted")
+    county.placement_in("approved", n=1, category="edge", household="H-1")
+    second = county.placement_in("in_publicity", n=2, category="edge", household="H-2")
+    third = county.placement_in("in_publicity", n=3, category="edge", household="H-3")
+    as_admin(lambda: county.ledger.approve(second.id, date=date(2024, 1, 13)))
+    error = refused(LimitReached, "R-ELIG-3", lambda: county.ledger.approve(
+        third.id, date=date(2024, 1, 13)))
+    assert "2 edge households" in error.detail
+    refused(InvalidInput, "R-ELIG-3", lambda: county.ledger.apply(
+        county.post_id, date=date(2024, 1, 5), applicant=person(4, category="edge",
+                                                                  household="H-4")))
+    # A second member of an approved household is the same household: not one more.
+    same = county.placement_in("approved", n=5, category="edge", household="H-1")
+    assert same.state.value == "approved"
+    lifted = county.placement_in("approved", n=6, category="lifted")
     assert lifted.state.value == "approved"
 
 
@@ -440,7 +450,7 @@ def test_pay_above_the_standard_is_refused_and_less_is_allowed(county: County) -
 # ------------------------------------------------------------------ review, warnings, exit
 def test_a_failed_annual_review_ends_the_agreement(county: County) -> None:
     p = county.placement_in("active")
-    done = as_admin(lambda: county.ledger.annual_review(p.id, date=date(2025, 1, 10), year=2024,
+    done = as_admin(lambda: county.ledger.annual_review(p.id, date=date(2025, 1, 10), year=2025,
                                                         passed=False, worker_signed=True))
     assert done.state.value == "exited"
     assert done.exit == {"date": date(2025, 1, 10), "reason": "review_failed", "ground": None}
@@ -449,7 +459,7 @@ def test_a_failed_annual_review_ends_the_agreement(county: County) -> None:
 def test_a_passed_review_keeps_the_placement_active_once_a_year(county: County) -> None:
     p = county.placement_in("active")
     review = lambda: county.ledger.annual_review(  # noqa: E731
-        p.id, date=date(2025, 1, 10), year=2024, passed=True, worker_signed=True)
+        p.id, date=date(2025, 1, 10), year=2025, passed=True, worker_signed=True)
     assert as_admin(review).state.value == "active"
     refused(StepNotAllowed, "R-REV-1", review)
 
@@ -457,7 +467,7 @@ def test_a_passed_review_keeps_the_placement_active_once_a_year(county: County) 
 def test_an_unsigned_review_is_refused(county: County) -> None:
     p = county.placement_in("active")
     refused(InvalidInput, "R-REV-1", lambda: county.ledger.annual_review(
-        p.id, date=date(2025, 1, 10), year=2024, passed=True, worker_signed=False))
+        p.id, date=date(2025, 1, 10), year=2025, passed=True, worker_signed=False))
 
 
 def test_dismissal_names_its_ground(county: County) -> None:
@@ -487,26 +497,41 @@ def test_an_unknown_exit_reason_is_refused(county: County) -> None:
         p.id, date=date(2024, 3, 1), reason="vanished", ground=None))
 
 
+def extension(county: County, placement_id: Any, on: date, until: date,
+              basis: str = "disabled") -> Any:
+    """R-EXIT-2 with every condition met: hardship shown, still unemployed, a publicity of
+    5 days ending the day before."""
+    with acting_as(ADMIN):
+        return county.ledger.extend(
+            placement_id, date=on, basis=basis, until=until, evidence="残疾人证 52052419",
+            hardship=True, still_unemployed=True,
+            publicity_started_on=on - timedelta(days=6), publicity_ended_on=on - timedelta(days=1))
+
+
 def test_extension_is_bounded_by_5_years_in_all(county: County) -> None:
     p = county.placement_in("active")  # agreement ends 2027-01-15
-    refused(InvalidInput, "R-EXIT-2", lambda: county.ledger.extend(
-        p.id, date=date(2026, 12, 1), basis="disabled", until=date(2032, 1, 16)))
-    refused(InvalidInput, "R-EXIT-2", lambda: county.ledger.extend(
-        p.id, date=date(2026, 12, 1), basis="rich", until=date(2028, 1, 15)))
-    once = as_admin(lambda: county.ledger.extend(p.id, date=date(2026, 12, 1), basis="disabled",
-                                                 until=date(2029, 1, 15)))
+    refused(InvalidInput, "R-EXIT-2", lambda: extension(
+        county, p.id, date(2026, 12, 1), until=date(2032, 1, 16)))
+    refused(InvalidInput, "R-EXIT-2", lambda: extension(
+        county, p.id, date(2026, 12, 1), basis="rich", until=date(2028, 1, 15)))
+    once = extension(county, p.id, date(2026, 12, 1), until=date(2029, 1, 15))
     assert once.agreement_end == date(2029, 1, 15)
-    twice = as_admin(lambda: county.ledger.extend(p.id, date=date(2028, 12, 1),
-                                                  basis="disabled", until=date(2032, 1, 15)))
+    twice = extension(county, p.id, date(2028, 12, 1), until=date(2032, 1, 15))
     assert twice.agreement_end == date(2032, 1, 15)
-    refused(InvalidInput, "R-EXIT-2", lambda: county.ledger.extend(
-        p.id, date=date(2031, 12, 1), basis="disabled", until=date(2032, 2, 1)))
+    refused(InvalidInput, "R-EXIT-2", lambda: extension(
+        county, p.id, date(2031, 12, 1), until=date(2032, 2, 1)))
 
 
-def test_onboarding_at_or_over_the_age_limit_is_refused(county: County) -> None:
-    p = county.placement_in("trained", birth=date(1959, 1, 14))  # 65 on 2024-01-14
-    refused(InvalidInput, "R-EXIT-1", lambda: county.ledger.onboard(
-        p.id, date=date(2024, 1, 15), agreement_end=None))
+def test_onboarding_is_refused_from_the_66th_birthday(county: County) -> None:
+    """R-ELIG-1: 65 is in at onboarding as at application; over 65 begins on the 66th
+    birthday."""
+    sixty_five = county.placement_in("trained", n=1, birth=date(1959, 1, 14))
+    done = as_admin(lambda: county.ledger.onboard(sixty_five.id, date=date(2024, 1, 15),
+                                                  agreement_end=None))
+    assert done.state.value == "active"
+    sixty_six = county.placement_in("trained", n=2, birth=date(1958, 1, 15))
+    refused(InvalidInput, "R-ELIG-1", lambda: county.ledger.onboard(
+        sixty_six.id, date=date(2024, 1, 15), agreement_end=None))
 
 
 def test_the_placement_as_it_was_is_rebuilt_from_history(county: County) -> None:

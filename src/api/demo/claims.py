@@ -61,19 +61,22 @@ def _every_type(rid: Callable[[], str], township: str) -> list[Claim]:
           "contract_months": 24, "trained_on": "2025-04-01"}, "approved"),
         ("labour_export", {"kind": "organisation", "name": "织金县劳务派遣有限公司"},
          {"organiser": {"kind": "agency", "name": "织金县劳务派遣有限公司", "registered": True},
-          "workers": [{"resident_id": w, "destination": "other_province", "months_stable": 8,
-                       "follow_up_months": 12} for w in workers[:2]]}, "paid"),
+          "workers": [{"resident_id": w, "category": "lifted", "destination": "other_province",
+                       "months_stable": 8, "follow_up_months": 12} for w in workers[:2]]},
+         "paid"),
         ("absorption", firm, {"employer": firm["name"], "workers": [
-            {"resident_id": w, "months_stable": 9, "contract_months": 12, "relocated": False}
+            {"resident_id": w, "category": "not_lifted", "months_stable": 13,
+             "contract_months": 12, "relocated": False, "hired_on": "2024-05-01"}
             for w in workers[2:5]]}, "submitted"),
         ("social_insurance", _person("陈芳", rid(), township),
          {"months": [{"month": f"2025-0{m}", "premiums_paid_fen": 45_000} for m in (1, 2, 3)],
           "graduate": False, "small_firm": False}, "paid"),
-        ("workshop", firm, {"workshop_id": "城关扶贫车间", "poor_laborers": workers[5:13],
+        ("workshop", firm, {"workshop_id": "城关扶贫车间", "poor_laborers": [
+            {"resident_id": w, "category": "lifted"} for w in workers[5:13]],
                             "contract_months": 12, "wage_at_least_minimum": True}, "rejected"),
         ("training_days", _person("赵敏", rid(), township),
          {"days": 5, "daily_cost_fen": 12_000, "outside_home_township": True, "passed": True},
          "paid"),
         ("startup", _person("黄志强", rid(), township),
-         {"registered_on": "2024-03-01", "running": True}, "approved"),
+         {"registered_on": "2024-03-01", "running": True, "first_business": True}, "approved"),
     ]

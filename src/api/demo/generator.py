@@ -30,6 +30,7 @@ from postledger.api.demo.places import (
 )
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.dates import add_months, add_years, month_of
+from postledger.domain.presets import CHANGLI_TRAINING_DAYS, ZHIJIN_CERTIFICATE
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
 
@@ -117,8 +118,12 @@ class _County:
 
     def build(self) -> DemoSummary:
         with acting_as(Actor("admin", self.county, "demo")):
-            self.ledger.set_policy(self.county, self.start - timedelta(days=90),
-                                   {"backdating_days": DEMO_BACKDATING_DAYS})
+            # The default policy (Huize's tables) with Zhijin's certificate and Changli's
+            # training-day tables, so that the demo shows every claim type (RULES.md §6).
+            self.ledger.set_policy(self.county, self.start - timedelta(days=90), {
+                "backdating_days": DEMO_BACKDATING_DAYS,
+                "subsidies": {"certificate": ZHIJIN_CERTIFICATE,
+                              "training_days": CHANGLI_TRAINING_DAYS}})
         total = self.size.placements
         done = 0
         seats = self._seats_by_village()

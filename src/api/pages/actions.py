@@ -72,7 +72,7 @@ def take_step(steps: dict[str, Any], step: str) -> Any:
 
 
 # The page step that takes each trigger of the placement flow, and the permission it needs
-# (src/workflows/placement_flow.py, src/workflows/permissions.py).
+# (src/domain/placement_flow.py, src/workflows/permissions.py).
 PAGE_STEP_OF_TRIGGER: dict[str, tuple[str, str]] = {
     "village_approve": ("village-review", "village_review"),
     "village_reject": ("village-review", "village_review"),

@@ -50,18 +50,21 @@ CLAIM_FORMS: dict[str, list[Field]] = {
               ("agency", "broker", "village_committee")),
         Field("organiser.name", "text", ("组织者名称", "Organiser name")),
         Field("organiser.registered", "flag", ("已登记注册", "Registered")),
-        Field("workers", "rows", ("输出人员：身份证号, 务工地, 稳定月数, 跟踪月数",
-                                  "Workers: resident id, destination, months stable, months followed"),
-              ("resident_id:text", "destination:text", "months_stable:whole",
+        Field("workers", "rows", ("输出人员：身份证号, 人员类别, 务工地, 稳定月数, 跟踪月数",
+                                  "Workers: resident id, category, destination, months stable, "
+                                  "months followed"),
+              ("resident_id:text", "category:text", "destination:text", "months_stable:whole",
                "follow_up_months:whole"),
-              "520524198001010013, other_province, 8, 12"),
+              "520524198001010013, lifted, other_province, 8, 12"),
     ],
     "absorption": [
         Field("employer", "text", ("用人单位", "Employer")),
-        Field("workers", "rows", ("吸纳人员：身份证号, 稳定月数, 合同月数, 是否易地搬迁",
-                                  "Workers: resident id, months stable, contract months, relocated"),
-              ("resident_id:text", "months_stable:whole", "contract_months:whole",
-               "relocated:flag"), "520524198001010013, 9, 12, 否"),
+        Field("workers", "rows", ("吸纳人员：身份证号, 人员类别, 稳定月数, 合同月数, 是否易地搬迁, 入职日期",
+                                  "Workers: resident id, category, months stable, contract months, "
+                                  "relocated, hired on"),
+              ("resident_id:text", "category:text", "months_stable:whole",
+               "contract_months:whole", "relocated:flag", "hired_on:text"),
+              "520524198001010013, lifted, 13, 12, 否, 2024-05-01"),
     ],
     "social_insurance": [
         Field("months", "rows", ("缴费月份：月份, 实缴金额（元）", "Months: month, premiums paid (yuan)"),
@@ -71,9 +74,9 @@ CLAIM_FORMS: dict[str, list[Field]] = {
     ],
     "workshop": [
         Field("workshop_id", "text", ("扶贫车间", "Workshop")),
-        Field("poor_laborers", "lines", ("吸纳贫困劳动力身份证号（每行一个）",
-                                         "Poor laborers' resident ids, one a line"),
-              example="520524198001010013"),
+        Field("poor_laborers", "rows", ("吸纳贫困劳动力：身份证号, 人员类别（每行一人）",
+                                        "Poor laborers: resident id, category, one a line"),
+              ("resident_id:text", "category:text"), "520524198001010013, lifted"),
         Field("contract_months", "whole", ("合同期限（月）", "Contract months")),
         Field("wage_at_least_minimum", "flag", ("工资不低于最低工资", "Wage at least the minimum")),
     ],
@@ -86,6 +89,7 @@ CLAIM_FORMS: dict[str, list[Field]] = {
     "startup": [
         Field("registered_on", "day", ("注册登记日期", "Registered on")),
         Field("running", "flag", ("正常经营", "Running")),
+        Field("first_business", "flag", ("首次创业", "First business")),
     ],
 }
 

@@ -16,8 +16,6 @@ from postledger.api.pages.placements import done
 from postledger.api.pages.queue import may
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
 from postledger.domain.errors import PostLedgerError
-from postledger.domain.subsidy_claim import SubsidyClaim
-from postledger.domain.subsidy_policy import table_for
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
 from postledger.workflows.clock import BUSINESS_TZ
@@ -57,11 +55,9 @@ def quote(request: Request, actor: Acting, form: PageForm) -> Response:
     service = _service(request)
     claim_type = form.text("type")
     try:
-        county, day = form.text("county"), form.day("date")
-        table = table_for(claim_type, service.ledger.terms(county, day).subsidies)
-        claim = SubsidyClaim.submit(
-            claim_type=claim_type, county=county, date=day, claimant=claimant_of(form),
-            facts=facts_of(claim_type, form), table=table, limit_for=service.limit)
+        claim = service.quote(
+            claim_type=claim_type, county=form.text("county"), date=form.day("date"),
+            claimant=claimant_of(form), facts=facts_of(claim_type, form))
     except PostLedgerError as exc:
         return render(request, "pages/_quote.html", claim=None, problem=exc)
     return render(request, "pages/_quote.html", claim=claim, problem=None)

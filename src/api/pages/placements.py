@@ -17,8 +17,8 @@ from postledger.api.pages.queue import may, open_objections
 from postledger.api.pages.vocabulary import STEP_PATH
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
 from postledger.domain.errors import InvalidInput
+from postledger.domain.placement_flow import allowed_steps
 from postledger.workflows.clock import BUSINESS_TZ
-from postledger.workflows.placement_flow import allowed_steps
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -1,10 +1,10 @@
-"""The county's policy as a form: every parameter of ``PolicyTerms`` and the subsidy table of
-each claim type, validated by the domain when saved (422 naming the field and rule)."""
+"""The county's policy as a form: every parameter of ``PlacementTerms`` and the subsidy table of
+each claim type (``null`` where the county pays none), checked whole by the domain when saved
+(422 naming the field and rule)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -14,8 +14,8 @@ from postledger.api.deps import Services
 from postledger.api.pages.forms import Form, PageForm
 from postledger.api.pages.web import Administering, PageRoute, SignedIn, render, today_of
 from postledger.domain.errors import InvalidInput
-from postledger.domain.policy import PolicyTerms
-from postledger.domain.subsidy_policy import CLAIM_TYPES, table_for
+from postledger.domain.policy_terms import PlacementTerms
+from postledger.domain.subsidies.registry import CLAIM_TYPES
 from postledger.workflows.permissions import authorize_read
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -33,9 +33,9 @@ def policy_page(request: Request, actor: SignedIn, county: str = "", as_of: str 
     day = Form.parse_day(as_of, "as_of") if as_of else today_of(request)
     terms = services.ledger.terms(county, day)
     policy = services.ledger.policy(county)
-    parameters = [(f.name, getattr(terms, f.name)) for f in fields(terms) if f.name != "subsidies"]
-    tables = [(t, json.dumps(table_for(t, terms.subsidies), ensure_ascii=False, indent=1))
-              for t in CLAIM_TYPES]
+    parameters = [(name, getattr(terms, name)) for name in PlacementTerms.model_fields]
+    subsidies = terms.as_dict()["subsidies"]
+    tables = [(t, json.dumps(subsidies[t], ensure_ascii=False, indent=1)) for t in CLAIM_TYPES]
     return render(request, "pages/policy.html", county=county, as_of=day.isoformat(),
                   parameters=parameters, tables=tables,
                   effective_from=policy.effective_from_as_of(day) if policy else None,
@@ -52,21 +52,21 @@ def save_policy(request: Request, actor: Administering, form: PageForm) -> Respo
 
 
 def _terms_of(form: Form) -> dict[str, Any]:
-    """The form's parameters typed as ``PolicyTerms`` declares them (by their defaults)."""
+    """The form's parameters typed as ``PlacementTerms`` declares them (by their defaults), and
+    each claim type's table."""
     terms: dict[str, Any] = {}
-    defaults = PolicyTerms()
-    for f in fields(defaults):
-        default = getattr(defaults, f.name)
-        if f.name == "subsidies":
-            terms[f.name] = {t: _table(form, f"subsidies.{t}") for t in CLAIM_TYPES}
-        elif isinstance(default, bool):
-            terms[f.name] = form.flag(f.name)
+    defaults = PlacementTerms()
+    for name in PlacementTerms.model_fields:
+        default = getattr(defaults, name)
+        if isinstance(default, bool):
+            terms[name] = form.flag(name)
         elif isinstance(default, int):
-            terms[f.name] = form.whole(f.name)
+            terms[name] = form.whole(name)
         elif isinstance(default, list):
-            terms[f.name] = [v.strip() for v in form.text(f.name).split(",") if v.strip()]
+            terms[name] = [v.strip() for v in form.text(name).split(",") if v.strip()]
         else:
-            terms[f.name] = form.optional_text(f.name)
+            terms[name] = form.optional_text(name)
+    terms["subsidies"] = {t: _table(form, f"subsidies.{t}") for t in CLAIM_TYPES}
     return terms
 
 

@@ -12,8 +12,8 @@ from postledger.api.deps import Services
 from postledger.api.pages.forms import PageForm
 from postledger.api.pages.placements import done
 from postledger.api.pages.queue import may
-from postledger.api.pages.vocabulary import POST_KINDS
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
+from postledger.domain.labels import LABELS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -24,7 +24,8 @@ def post_list(request: Request, actor: SignedIn) -> Response:
     services.read_model.catch_up(services.ledger)
     rows = services.read_model.list_posts(within=actor.jurisdiction)
     places = sorted({(r["township"], r["village"] or "") for r in rows})
-    return render(request, "pages/posts.html", rows=rows, kinds=list(POST_KINDS), places=places,
+    return render(request, "pages/posts.html", rows=rows, kinds=list(LABELS["post_kind"]),
+                  places=places,
                   may_create=may(actor, "create_post"))
 
 
@@ -34,7 +35,7 @@ def create_post(request: Request, actor: Acting, form: PageForm) -> Response:
     township, _, village = form.text("place").partition("/")
     post = services.ledger.create_post(
         county=actor.jurisdiction.split("/")[0], township=township, village=village or None,
-        department=form.text("department"), kind=form.choice("kind", list(POST_KINDS)),
+        department=form.text("department"), kind=form.choice("kind", list(LABELS["post_kind"])),
         title=form.text("title"), headcount=form.whole("headcount"),
         monthly_subsidy_fen=form.optional_fen("monthly_subsidy"), full_time=form.flag("full_time"))
     return done(request, form, "/web/posts", "create_post", "created", post.id)

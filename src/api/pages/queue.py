@@ -16,6 +16,8 @@ from postledger.api.pages.web import Acting, PageRoute, render, today_of
 from postledger.domain.actor import Actor
 from postledger.domain.dates import add_months, add_years, month_of
 from postledger.domain.placement import Placement
+from postledger.domain.placement_rules import overdue_review
+from postledger.domain.values import parse_month
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.permissions import STEPS_BY_ROLE
 
@@ -111,7 +113,8 @@ def _active_work(services: Services, actor: Actor, today: date, by_key: dict[str
                     "month": missing, "worker": row["name"]}))
         if "payments" in by_key:
             for month in sorted(set(p.attendance) - set(p.payments)):
-                if p.attendance[month]["days_worked"] > 0:
+                if p.attendance[month]["days_worked"] > 0 and not _review_overdue(services, p,
+                                                                                  month):
                     by_key["payments"].tasks.append(Task(**base, note=month,
                                                          values={"month": month}))
                     break
@@ -120,6 +123,14 @@ def _active_work(services: Services, actor: Actor, today: date, by_key: dict[str
             if due:
                 by_key["annual-review"].tasks.append(Task(**base, note=due.isoformat(),
                                                           values={"year": due.year}))
+
+
+def _review_overdue(services: Services, p: Placement, month: str) -> bool:
+    """R-REV-1: the domain refuses to pay a month while an anniversary's review is overdue."""
+    assert p.onboarded_on is not None
+    first = parse_month(month)
+    grace = services.ledger.terms(p.county, first).review_grace_days
+    return overdue_review(p.onboarded_on, set(p.annual_reviews), first, grace) is not None
 
 
 def _first_unsigned(p: Placement, last_month: str) -> str | None:

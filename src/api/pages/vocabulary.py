@@ -1,57 +1,15 @@
-"""Names people read for the service's codes: rules, states, steps, roles, post kinds, claim
-types — Chinese first, English second. One table per kind of code."""
+"""Names people read for the codes the pages show — Chinese first, English second. Rules and the
+enumerations people also type (post kinds, categories, destinations, organisers) are named by
+the domain's own registries (src/domain/rules.py, src/domain/labels.py); the tables here hold
+what only the pages name: states, steps, events, roles, claim types, parameters, certificates."""
 
 from __future__ import annotations
 
+from postledger.domain.labels import label_of
+from postledger.domain.rules import rule_statement
+
 Names = dict[str, tuple[str, str]]
 
-RULES: Names = {
-    "R-POST-1": ("岗位类别", "Post kinds"),
-    "R-POST-2": ("全日制岗位不低于最低工资", "Full-time posts pay at least the minimum wage"),
-    "R-POST-3": ("招募信息提前一周公开发布", "Recruitment notice published a week ahead"),
-    "R-POST-4": ("岗位人数不得超过核定名额", "No more workers than the post's headcount"),
-    "R-POST-5": ("公益岗位只安排就业困难人员", "Posts only for those in need"),
-    "R-ELIG-1": ("年龄条件", "Age"),
-    "R-ELIG-2": ("身份证号码有效", "A valid resident id"),
-    "R-ELIG-3": ("人员类别与边缘户名额", "Category and the edge-household cap"),
-    "R-ELIG-4": ("同一时间只占一个岗位", "One post at a time"),
-    "R-FLOW-1": ("按程序顺序办理", "Steps in their order"),
-    "R-FLOW-2": ("不予通过须说明理由", "A rejection states its reason"),
-    "R-FLOW-3": ("上岗前可撤回申请", "Withdrawal before onboarding"),
-    "R-FLOW-4": ("择优选聘", "Selection"),
-    "R-PUB-1": ("公示不少于5天", "Publicity runs at least five days"),
-    "R-PUB-2": ("公示异议须处理完毕", "Objections are resolved first"),
-    "R-ATT-1": ("考勤须三方签字", "Attendance signed by three people"),
-    "R-ATT-2": ("每月25日前上报实名台账", "Ledger reported by the 25th"),
-    "R-PAY-1": ("补贴标准", "Subsidy amount"),
-    "R-PAY-2": ("无签字考勤不发放补贴", "No pay without signed attendance"),
-    "R-PAY-3": ("追回骗取的岗位补贴", "Clawback of post pay"),
-    "R-REV-1": ("年度考核", "Annual review"),
-    "R-EXIT-1": ("聘期与年龄上限", "Term and age limit"),
-    "R-EXIT-2": ("延期条件", "Extension"),
-    "R-EXIT-3": ("解除协议的情形", "Grounds for dismissal"),
-    "R-EXIT-4": ("其他退出情形", "Other exits"),
-    "R-FRAUD-1": ("无签字考勤发放补贴", "Pay without signed attendance"),
-    "R-FRAUD-2": ("退出后或超期发放补贴", "Pay after exit or past the limit"),
-    "R-FRAUD-3": ("证件号或电话多人共用", "Shared id or phone"),
-    "R-FRAUD-4": ("公示或招募期不足即审批", "Approval before publicity or notice ran"),
-    "R-FRAUD-5": ("优亲厚友、本人代签", "Favouritism, signing for oneself"),
-    "R-FRAUD-6": ("年龄不符或证件无效", "Outside the age range or invalid id"),
-    "R-FRAUD-7": ("空岗挂岗迹象", "Empty or nominal post"),
-    "R-FRAUD-8": ("历史记录被篡改", "History altered"),
-    "R-FRAUD-9": ("补录倒签", "Backdating"),
-    "R-INPUT-1": ("输入格式", "Input format"),
-    "R-INPUT-2": ("日期不得晚于今天", "No date after today"),
-    "R-SUB-TRANSPORT": ("交通补助", "Transport subsidy"),
-    "R-SUB-CERT": ("培训补贴直补", "Training certificate subsidy"),
-    "R-SUB-JOBTRAIN": ("岗位技能培训补贴", "Post-hire skill training"),
-    "R-SUB-EXPORT": ("劳务输出补助", "Organised labour export"),
-    "R-SUB-ABSORB": ("吸纳就业补贴", "Employer absorption"),
-    "R-SUB-SOCIAL": ("社会保险补贴", "Social-insurance subsidy"),
-    "R-SUB-WORKSHOP": ("就业扶贫车间补贴", "Poverty-alleviation workshop"),
-    "R-SUB-TRAINDAY": ("培训食宿交通补贴", "Training board and travel"),
-    "R-SUB-STARTUP": ("创业补贴", "Start-up subsidy"),
-}
 
 STATES: Names = {
     "applied": ("已申请", "applied"),
@@ -87,18 +45,6 @@ ROLES: Names = {
     "admin": ("系统管理员", "administrator"),
 }
 
-POST_KINDS: Names = {
-    "school": ("护校", "school care"),
-    "road": ("护路", "road care"),
-    "forest": ("护林", "forest care"),
-    "medical": ("护医", "medical care"),
-    "industrial_park": ("护厂", "industrial-park care"),
-    "river": ("护河", "river care"),
-    "village": ("护寨", "village care"),
-    "patrol": ("治安巡防", "public-order patrol"),
-    "elderly_care": ("养老护理", "elderly care"),
-    "other": ("其他", "other"),
-}
 
 CLAIM_TYPES: Names = {
     "transport": ("交通补助", "transport"),
@@ -112,11 +58,6 @@ CLAIM_TYPES: Names = {
     "startup": ("创业补贴", "start-up"),
 }
 
-CATEGORIES: Names = {
-    "lifted": ("已脱贫", "lifted out of poverty"),
-    "not_lifted": ("未脱贫", "not yet lifted"),
-    "edge": ("边缘易致贫户", "edge household"),
-}
 
 EVENTS: Names = {
     "Applied": ("申请", "applied"),
@@ -171,11 +112,8 @@ STEPS: Names = {
     "clawback": ("追回", "clawback"),
 }
 
-# The choices of the claim forms (API.md, facts by type).
+# The certificates of the claim forms (API.md, facts by type).
 CHOICES: Names = {
-    "other_province": ("省外", "another province"),
-    "other_county": ("省内县外", "another county"),
-    "in_county": ("县内", "in the county"),
     "excavator": ("挖掘机", "excavator"),
     "driving_b2": ("B2及以上驾驶证", "driving licence B2 or higher"),
     "driving_c": ("C照驾驶证", "driving licence C"),
@@ -188,9 +126,6 @@ CHOICES: Names = {
     "skill_level": ("职业技能等级证书", "skill level certificate"),
     "special_ability": ("专项能力证书", "special ability certificate"),
     "training_pass": ("培训合格证书", "training pass"),
-    "agency": ("人力资源服务机构", "agency"),
-    "broker": ("劳务经纪人", "broker"),
-    "village_committee": ("村委会", "village committee"),
 }
 
 # County policy parameters (API.md "Policy", RULES.md); a parameter not listed reads as its name.
@@ -215,3 +150,29 @@ PARAMETERS: Names = {
     "pay_pro_rata": ("按出勤天数折算补贴", "pay by days worked"),
     "selection_required": ("须择优选聘", "selection required"),
 }
+
+
+TABLES: dict[str, Names] = {
+    "STATES": STATES, "ROLES": ROLES, "CLAIM_TYPES": CLAIM_TYPES, "EVENTS": EVENTS,
+    "STEPS": STEPS, "CHOICES": CHOICES, "PARAMETERS": PARAMETERS,
+}
+
+# Kinds of code named by the domain's registry of labels (src/domain/labels.py).
+DOMAIN_LABELS: dict[str, tuple[str, ...]] = {
+    "POST_KINDS": ("post_kind",),
+    "CATEGORIES": ("category",),
+    "CHOICES": ("destination", "organiser_kind"),
+}
+
+
+def name(table: str, code: str | None, lang: str) -> str:
+    """The readable name of ``code`` from the table or registry called ``table``."""
+    if code is None:
+        return ""
+    if table == "RULES":
+        return rule_statement(code, lang) or code
+    for kind in DOMAIN_LABELS.get(table, ()):
+        found = label_of(kind, code, lang)
+        if found:
+            return found
+    return name_of(TABLES.get(table, {}), code, lang)

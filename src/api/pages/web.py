@@ -112,7 +112,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         return " / ".join(names.get(p, p) for p in (path or "").split("/") if p)
 
     def named(table: str, code: str | None) -> str:
-        return vocab.name_of(getattr(vocab, table), code, lang)
+        return vocab.name(table, code, lang)
 
     def yuan(fen: int | None) -> str:
         return "" if fen is None else f"{fen / 100:,.2f}"
@@ -133,7 +133,7 @@ def refusal(request: Request, exc: PostLedgerError) -> HTMLResponse:
     lang = language(request)
     template = "pages/_refusal.html" if request.headers.get("hx-request") else "pages/refusal.html"
     response = render(request, template, status_code=status, status=status, rule=exc.rule,
-                      rule_name=vocab.name_of(vocab.RULES, exc.rule, lang) if exc.rule else None,
+                      rule_name=vocab.name("RULES", exc.rule, lang) if exc.rule else None,
                       detail=exc.detail, fact=getattr(exc, "fact", None))
     outcome = request.headers.get("x-outcome")
     if outcome:  # a form in a list shows its refusal beside itself, the form kept

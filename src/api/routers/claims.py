@@ -13,7 +13,9 @@ from postledger.api.access_log import AccessReads
 from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Services, get_services, taking
 from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.schemas import Dated, HistoryPublic, ReviewIn, Strict
-from postledger.domain.subsidy_claim import SubsidyClaim
+from postledger.domain.subsidies.base import ClaimantIn
+from postledger.domain.subsidies.claim import SubsidyClaim
+from postledger.domain.subsidies.registry import CLAIM_TYPES
 from postledger.domain.values import BusinessDate, Code, FreeText, Money, PlaceSegment
 from postledger.projections.claims_readmodel import ClaimsReadModel
 from postledger.workflows.claims import ClaimsService
@@ -49,12 +51,43 @@ ClaimsRead = Annotated[ClaimsReadModel, Depends(get_claims_read_model)]
 
 
 # ---------------------------------------------------------------- shapes
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON Schema with its ``$defs`` written in place, to nest it in OpenAPI."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[str(node["$ref"]).rsplit("/", 1)[-1]])
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    walked: dict[str, Any] = walk(schema)
+    return walked
+
+
+# Each claim type's facts, typed (src/domain/subsidies/<type>.py), so that clients see what a
+# type needs; the domain reads them and names the type's rule and the fact at fault (422).
+FACTS_BY_TYPE = {"oneOf": [
+    {**_inlined(kind.facts), "title": f"{name}: {kind.title_en} ({kind.title_zh}), {kind.rule}"}
+    for name, kind in CLAIM_TYPES.items()
+]}
+
+
 class ClaimCreate(Strict):
-    type: Code
+    type: Annotated[Code, Field(json_schema_extra={"enum": list(CLAIM_TYPES)})]
     county: PlaceSegment
     date: BusinessDate
-    claimant: dict[str, Any]
-    facts: dict[str, Any] = Field(default_factory=dict)
+    claimant: Annotated[dict[str, Any], Field(json_schema_extra=_inlined(ClaimantIn))]
+    facts: Annotated[dict[str, Any], Field(json_schema_extra=FACTS_BY_TYPE)] = Field(
+        default_factory=dict)
+    # API.md v1.1: where the claim lies, so that township and village clerks submit claims in
+    # their own jurisdiction (the claimant's township and village, when given there).
+    township: PlaceSegment | None = None
+    village: PlaceSegment | None = None
 
 
 class ClawbackIn(Dated):
@@ -66,6 +99,7 @@ class ClaimPublic(BaseModel):
     id: UUID
     type: str
     rule: str
+    type_label: dict[str, str] = Field(default_factory=dict)
     county: str
     township: str | None
     state: str
@@ -89,6 +123,8 @@ class ClaimPublic(BaseModel):
     def of(cls, c: SubsidyClaim) -> ClaimPublic:
         return cls(
             id=c.id, type=c.claim_type, rule=c.rule, county=c.county, township=c.township,
+            type_label={"code": c.claim_type, "label": CLAIM_TYPES[c.claim_type].title_zh,
+                        "label_en": CLAIM_TYPES[c.claim_type].title_en},
             state=c.state.value, amount_fen=c.amount_fen, claimant=c.claimant, facts=c.facts,
             breakdown=c.breakdown, table=c.table, submitted_on=c.submitted_on,
             submitted_by=c.submitted_by, review=c.review, payment=c.payment,
@@ -114,9 +150,10 @@ class ClaimSummary(BaseModel):
 @router.post("", dependencies=[taking("submit_claim")], status_code=status.HTTP_201_CREATED)
 def submit(body: ClaimCreate, actor: CurrentActor, claims: Claims) -> ClaimPublic:
     """201 with the computed amount, or 422 naming the rule broken and the ``fact`` at fault."""
+    where = {k: v for k, v in (("township", body.township), ("village", body.village)) if v}
     claim = claims.submit(
         claim_type=body.type, county=body.county, date=body.date,
-        claimant=body.claimant, facts=body.facts,
+        claimant={**where, **body.claimant}, facts=body.facts,
     )
     return ClaimPublic.of(claim)
 

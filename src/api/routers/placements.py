@@ -22,12 +22,14 @@ from postledger.api.schemas import (
     ObjectionRaised,
     OnboardingIn,
     PaymentIn,
+    PlacementClawbackIn,
     PlacementCreate,
     PlacementPublic,
     PlacementSummary,
     PublicityIn,
     ResolutionIn,
     ReviewIn,
+    SelectionIn,
     TrainingIn,
     WarningIn,
 )
@@ -207,7 +209,36 @@ def extension(
     placement_id: UUID, body: ExtensionIn, actor: CurrentActor, ledger: Ledger
 ) -> PlacementPublic:
     return PlacementPublic.of(
-        ledger.extend(placement_id, date=body.date, basis=body.basis, until=body.until)
+        ledger.extend(
+            placement_id, date=body.date, basis=body.basis, until=body.until,
+            evidence=body.evidence, hardship=body.hardship,
+            still_unemployed=body.still_unemployed,
+            publicity_started_on=body.publicity_started_on,
+            publicity_ended_on=body.publicity_ended_on,
+        )
+    )
+
+
+@router.post("/{placement_id}/selection", dependencies=[taking("select")])
+def selection(
+    placement_id: UUID, body: SelectionIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    """R-FLOW-4: the selection between township review and publicity (a fail rejects)."""
+    return PlacementPublic.of(
+        ledger.select(placement_id, date=body.date, method=body.method, passed=body.passed,
+                      score=body.score)
+    )
+
+
+@router.post("/{placement_id}/clawback", dependencies=[taking("claw_back")])
+def clawback(
+    placement_id: UUID, body: PlacementClawbackIn, actor: CurrentActor, ledger: Ledger
+) -> PlacementPublic:
+    """R-PAY-3: recover a paid month's subsidy obtained on false grounds."""
+    return PlacementPublic.of(
+        ledger.claw_back(placement_id, date=body.date, month=body.month,
+                         amount_fen=body.amount_fen, reason=body.reason, ground=body.ground,
+                         evidence=body.evidence)
     )
 
 

@@ -16,22 +16,92 @@ rejected or withdrawn claim never holds a limit and nothing has to be released. 
 not give the limit back: money recovered for a false claim does not entitle anyone to claim
 again. Submission runs the same check against what was approved so far, so a claim that could
 never be approved is refused at once (as invalid input naming the fact, src/domain/
-subsidy_claim.py); at approval the same check is a ``LimitReached``.
+subsidies/claim.py); at approval the same check is a ``LimitReached``.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.dates import month_index, month_of
 from postledger.domain.errors import LimitReached
 from postledger.domain.keyed_hash import keyed_hash
-from postledger.domain.subsidy_policy import choose_tier
+from postledger.domain.subsidies.intake import IntakePricing, IntakeRefused, price_intake
+
+
+class _Limit(BaseModel):
+    """What one claim falls under: a key, what it limits (for people) and the claim's fact
+    that a submission over it is refused for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    what: str
+    fact: str
+
+
+class CountLimit(_Limit):
+    """At most ``max`` approvals under the key (once a year, once a person…)."""
+
+    kind: Literal["count"] = "count"
+    max: int = 1
+
+
+class CapLimit(_Limit):
+    """R-SUB-WORKSHOP: at most ``cap_fen`` approved under the key in all."""
+
+    kind: Literal["cap"] = "cap"
+    cap_fen: int
+
+
+class MonthsLimit(_Limit):
+    """R-SUB-SOCIAL: months subsidised for one person, never twice, within a span."""
+
+    kind: Literal["months"] = "months"
+    months: list[str]
+    scheme: str | None = None
+    max_months: int
+    retirement_on: str | None = None
+    retirement_month: str | None = None
+    near_retirement_years: int = 5
+
+
+class HeadcountLimit(_Limit):
+    """R-SUB-ABSORB: an employer's intake of a year; ``amounts`` is what this claim's workers
+    earned by the intake at submission. ``pricing`` is None for claims priced by the former
+    tier table (stored before it changed)."""
+
+    kind: Literal["headcount"] = "headcount"
+    workers: list[dict[str, Any]]
+    pricing: IntakePricing | None = None
+    amounts: dict[str, int] = Field(default_factory=dict)
+
+
+class DatesLimit(_Limit):
+    """R-SUB-TRAINDAY: a day of training is paid once."""
+
+    kind: Literal["dates"] = "dates"
+    dates: list[str]
+
+
+Limit = Annotated[
+    CountLimit | CapLimit | MonthsLimit | HeadcountLimit | DatesLimit, Field(discriminator="kind")
+]
+_LIMIT: TypeAdapter[Limit] = TypeAdapter(Limit)
+
+
+def read_limit(stored: dict[str, Any]) -> Limit:
+    """A limit as a claim's ``Submitted`` event stored it. Headcount limits of the former tier
+    table (``tiers``, ``tier``) are read without pricing: they can no longer be approved."""
+    if stored.get("kind") == "headcount" and "tiers" in stored:
+        return HeadcountLimit(key=stored["key"], what=stored["what"], fact=stored["fact"],
+                              workers=list(stored["workers"]))
+    return _LIMIT.validate_python(stored)
 
 
 def claim_limit_id(key: str, secret: bytes | None = None) -> UUID:
@@ -96,91 +166,94 @@ class ClaimLimit(LedgerAggregate):
         return max(0, cap_fen - self.total_fen)
 
     # ------------------------------------------------------------------ the checks
-    def check(
-        self, *, limit: dict[str, Any], claim_id: UUID, amount_fen: int, on: date, rule: str
-    ) -> None:
+    def check(self, *, limit: Limit, claim_id: UUID, amount_fen: int, on: date, rule: str) -> None:
         """Refuse (LimitReached, ``rule``) when approving this claim would pass the limit.
 
         ``on`` is the day of the approval (at submission: the claim's date, as a forecast).
         """
         if str(claim_id) in self.claim_ids:
             return
-        kind = limit["kind"]
-        if kind == "count":
-            allowed = int(limit["max"])
-            if len(self.entries) >= allowed:
+        if isinstance(limit, CountLimit):
+            if len(self.entries) >= limit.max:
                 raise LimitReached(
-                    f"{limit['what']}: {len(self.entries)} of {allowed} already approved "
+                    f"{limit.what}: {len(self.entries)} of {limit.max} already approved "
                     f"(claim {', '.join(self.claim_ids)})",
                     rule=rule,
                 )
-        elif kind == "cap":
-            cap = int(limit["cap_fen"])
-            if self.total_fen + amount_fen > cap:
+        elif isinstance(limit, CapLimit):
+            if self.total_fen + amount_fen > limit.cap_fen:
                 raise LimitReached(
-                    f"{limit['what']}: {self.total_fen} fen of the {cap} fen cap already "
+                    f"{limit.what}: {self.total_fen} fen of the {limit.cap_fen} fen cap already "
                     f"approved; {amount_fen} fen more would pass it "
-                    f"(remaining {self.remaining_fen(cap)} fen)",
+                    f"(remaining {self.remaining_fen(limit.cap_fen)} fen)",
                     rule=rule,
                 )
-        elif kind == "months":
+        elif isinstance(limit, MonthsLimit):
             self._check_months(limit, on=on, rule=rule)
-        elif kind == "headcount":
+        elif isinstance(limit, HeadcountLimit):
             self._check_headcount(limit, rule=rule)
-        elif kind == "dates":
-            twice = sorted(set(limit["dates"]) & self.dates)
+        else:
+            twice = sorted(set(limit.dates) & self.dates)
             if twice:
                 raise LimitReached(
-                    f"{limit['what']}: already paid for {twice[0]}"
+                    f"{limit.what}: already paid for {twice[0]}"
                     f"{f' to {twice[-1]}' if len(twice) > 1 else ''} ({len(twice)} days); a day "
                     "of training is paid once",
                     rule=rule,
                 )
-        else:  # pragma: no cover - limits are built by the calculators
-            raise AssertionError(f"unknown limit kind {kind}")
 
-    def _check_headcount(self, limit: dict[str, Any], *, rule: str) -> None:
-        """R-SUB-ABSORB: the claim was priced by the tier its employer's year reached at
-        submission; approvals since may have moved the year to another tier (or past every
-        tier), and then this claim cannot be approved as computed."""
-        year = self.workers + list(limit["workers"])
-        chosen = choose_tier(year, list(limit["tiers"]))
-        if chosen is not None and chosen[0] == int(limit["tier"]):
-            return
-        now = "no tier" if chosen is None else f"tier {chosen[0]}"
-        raise LimitReached(
-            f"{limit['what']}: {len(self.workers)} already approved and {len(limit['workers'])} "
-            f"in this claim make {len(year)}, which {now} of the county's table fits; the "
-            f"claim was computed by tier {limit['tier']} when submitted. Reject it and submit "
-            "it again to compute it by the year's workers as they are now",
-            rule=rule,
-        )
-
-    def _check_months(self, limit: dict[str, Any], *, on: date, rule: str) -> None:
-        if self.scheme is not None and limit.get("scheme") not in (None, self.scheme):
+    def _check_headcount(self, limit: HeadcountLimit, *, rule: str) -> None:
+        """R-SUB-ABSORB: the claim was priced by its employer's intake of the year at
+        submission; approvals since may have changed what its workers earn (or made the
+        intake too large), and then this claim cannot be approved as computed."""
+        year = self.workers + list(limit.workers)
+        advice = ("Reject it and submit it again to compute it by the year's workers as they "
+                  "are now")
+        if limit.pricing is None:
             raise LimitReached(
-                f"{limit['what']}: first approved on {self.first_approved_on} under the "
+                f"{limit.what}: the claim was priced by the former tier table; {advice}",
+                rule=rule,
+            )
+        try:
+            prices = price_intake(year, limit.pricing)
+        except IntakeRefused as exc:
+            raise LimitReached(
+                f"{limit.what}: {len(self.workers)} already approved and {len(limit.workers)} "
+                f"in this claim make {len(year)}: {exc}; {advice}", rule=rule) from None
+        now = {rid: prices[rid] for rid in limit.amounts}
+        if now != limit.amounts:
+            raise LimitReached(
+                f"{limit.what}: {len(self.workers)} already approved and {len(limit.workers)} "
+                f"in this claim make {len(year)}, which changes what this claim's workers "
+                f"earn ({now} instead of {limit.amounts}); {advice}",
+                rule=rule,
+            )
+
+    def _check_months(self, limit: MonthsLimit, *, on: date, rule: str) -> None:
+        if self.scheme is not None and limit.scheme not in (None, self.scheme):
+            raise LimitReached(
+                f"{limit.what}: first approved on {self.first_approved_on} under the "
                 f"{self.scheme} scheme ({self.scheme_max_months} months); every later claim "
-                f"for the person follows it, this one is claimed as {limit['scheme']}",
+                f"for the person follows it, this one is claimed as {limit.scheme}",
                 rule=rule,
                 fact="facts.graduate",
             )
-        new = set(limit["months"])
+        new = set(limit.months)
         twice = sorted(new & self.months)
         if twice:
             raise LimitReached(
-                f"{limit['what']}: already subsidised for {', '.join(twice)}; the same person "
+                f"{limit.what}: already subsidised for {', '.join(twice)}; the same person "
                 "is not subsidised twice for one month",
                 rule=rule,
             )
         every = sorted(self.months | new, key=month_index)
-        cap = self.scheme_max_months or int(limit["max_months"])
+        cap = self.scheme_max_months or limit.max_months
         if self.until_retirement_from(limit, on):
-            last_allowed = str(limit["retirement_month"])
+            last_allowed = str(limit.retirement_month)
             late = [m for m in every if month_index(m) > month_index(last_allowed)]
             if late:
                 raise LimitReached(
-                    f"{limit['what']}: subsidised up to retirement ({last_allowed}); "
+                    f"{limit.what}: subsidised up to retirement ({last_allowed}); "
                     f"{', '.join(late)} come after it",
                     rule=rule,
                 )
@@ -190,7 +263,7 @@ class ClaimLimit(LedgerAggregate):
             early = [m for m in every if month_index(m) <= first - cap]
             if early:
                 raise LimitReached(
-                    f"{limit['what']}: {', '.join(early[:3])}{'…' if len(early) > 3 else ''} "
+                    f"{limit.what}: {', '.join(early[:3])}{'…' if len(early) > 3 else ''} "
                     f"lie more than {cap} months before the first approval",
                     rule=rule,
                 )
@@ -198,43 +271,41 @@ class ClaimLimit(LedgerAggregate):
         span = month_index(every[-1]) - month_index(every[0]) + 1
         if span > cap:
             raise LimitReached(
-                f"{limit['what']}: the months subsidised would run from {every[0]} to "
+                f"{limit.what}: the months subsidised would run from {every[0]} to "
                 f"{every[-1]}, {span} months; at most {cap} in all",
                 rule=rule,
             )
 
-    def until_retirement_from(self, limit: dict[str, Any], on: date) -> bool:
+    def until_retirement_from(self, limit: MonthsLimit, on: date) -> bool:
         """R-SUB-SOCIAL: decided at the first approval, kept for every later claim."""
         if self.first_approved_on is not None:
             return self.until_retirement
-        retirement_on = limit.get("retirement_on")
-        if not retirement_on:
+        if not limit.retirement_on:
             return False
-        retires = date.fromisoformat(str(retirement_on))
-        return _years_before(retires, int(limit["near_retirement_years"])) < on
+        retires = date.fromisoformat(limit.retirement_on)
+        return _years_before(retires, limit.near_retirement_years) < on
 
     # ------------------------------------------------------------------ recording
     def record(
-        self, *, date: date, claim_id: UUID, amount_fen: int, limit: dict[str, Any], rule: str
+        self, *, date: date, claim_id: UUID, amount_fen: int, limit: Limit, rule: str
     ) -> None:
         """Check, then record an approval under this limit (idempotent per claim)."""
         if str(claim_id) in self.claim_ids:
             return
         self.check(limit=limit, claim_id=claim_id, amount_fen=amount_fen, on=date, rule=rule)
-        months = sorted(limit.get("months", []), key=month_index)
-        until_retirement = (
-            self.until_retirement_from(limit, date) if limit["kind"] == "months" else False
-        )
+        months = limit.months if isinstance(limit, MonthsLimit) else []
         self._approval_recorded(
             date=date,
             claim_id=str(claim_id),
             amount_fen=amount_fen,
-            months=months,
-            until_retirement=until_retirement,
-            workers=[dict(w) for w in limit.get("workers", [])],
-            dates=list(limit.get("dates", [])),
-            scheme=limit.get("scheme"),
-            scheme_max_months=int(limit["max_months"]) if limit.get("scheme") else None,
+            months=sorted(months, key=month_index),
+            until_retirement=(isinstance(limit, MonthsLimit)
+                              and self.until_retirement_from(limit, date)),
+            workers=[dict(w) for w in limit.workers] if isinstance(limit, HeadcountLimit) else [],
+            dates=list(limit.dates) if isinstance(limit, DatesLimit) else [],
+            scheme=limit.scheme if isinstance(limit, MonthsLimit) else None,
+            scheme_max_months=(limit.max_months
+                               if isinstance(limit, MonthsLimit) and limit.scheme else None),
         )
 
     # The last four fields came after the first events of this topic were stored; their

@@ -1,8 +1,9 @@
 """The order of a placement's steps (RULES.md §4), declared once, as data.
 
-The ``Placement`` aggregate asks this machine whether a step may happen in its current state
-and which state follows; the state itself lives only in the aggregate, rebuilt from its
-events. No ``Machine`` is attached to the aggregate: it is a table to consult.
+A command asks this table whether a step may happen in the placement's current state; the
+state itself lives only in the aggregate, and each event sets the state it records, so replay
+never consults today's table to decide what a past event meant. No ``Machine`` is attached to
+the aggregate: it is a table to consult.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from postledger.workflows.step_table import StepTable
+from postledger.domain.step_table import StepTable
 
 
 class PlacementState(StrEnum):
     APPLIED = "applied"
     VILLAGE_APPROVED = "village_approved"
     TOWNSHIP_APPROVED = "township_approved"
+    SELECTED = "selected"
     IN_PUBLICITY = "in_publicity"
     OBJECTION_PENDING = "objection_pending"
     APPROVED = "approved"
@@ -30,10 +32,13 @@ class PlacementState(StrEnum):
 S = PlacementState
 
 TERMINAL_STATES: frozenset[PlacementState] = frozenset({S.EXITED, S.REJECTED, S.WITHDRAWN})
+# Steps on the money of an ended placement (R-PAY-3), not steps of its life (R-FLOW-1).
+AFTER_END_STEPS = frozenset({"claw_back"})
 BEFORE_ONBOARDING: list[PlacementState] = [
     S.APPLIED,
     S.VILLAGE_APPROVED,
     S.TOWNSHIP_APPROVED,
+    S.SELECTED,
     S.IN_PUBLICITY,
     S.OBJECTION_PENDING,
     S.APPROVED,
@@ -46,8 +51,12 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "village_reject", "source": S.APPLIED, "dest": S.REJECTED},
     {"trigger": "township_approve", "source": S.VILLAGE_APPROVED, "dest": S.TOWNSHIP_APPROVED},
     {"trigger": "township_reject", "source": S.VILLAGE_APPROVED, "dest": S.REJECTED},
+    # R-FLOW-4: an optional selection; a county may require it before publicity.
+    {"trigger": "select_pass", "source": S.TOWNSHIP_APPROVED, "dest": S.SELECTED},
+    {"trigger": "select_fail", "source": S.TOWNSHIP_APPROVED, "dest": S.REJECTED},
     # R-PUB-1/2: publicity, objections suspend it until resolved.
-    {"trigger": "start_publicity", "source": S.TOWNSHIP_APPROVED, "dest": S.IN_PUBLICITY},
+    {"trigger": "start_publicity", "source": [S.TOWNSHIP_APPROVED, S.SELECTED],
+     "dest": S.IN_PUBLICITY},
     {
         "trigger": "raise_objection",
         "source": [S.IN_PUBLICITY, S.OBJECTION_PENDING],
@@ -68,6 +77,8 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "extend", "source": S.ACTIVE, "dest": S.ACTIVE},
     {"trigger": "exit", "source": S.ACTIVE, "dest": S.EXITED},
     {"trigger": "end_automatically", "source": S.ACTIVE, "dest": S.EXITED},
+    # R-PAY-3: pay obtained by fraud is recovered, during the placement or after its exit.
+    {"trigger": "claw_back", "source": [S.ACTIVE, S.EXITED], "dest": "="},
     # R-FLOW-3: the applicant may withdraw before onboarding.
     {"trigger": "withdraw", "source": BEFORE_ONBOARDING, "dest": S.WITHDRAWN},
 ]
@@ -78,6 +89,9 @@ REFUSAL_RULES: dict[tuple[PlacementState | None, str], str] = {
     (S.OBJECTION_PENDING, "approve"): "R-PUB-2",
     (None, "pay"): "R-PAY-2",
     (None, "withdraw"): "R-FLOW-3",
+    (None, "claw_back"): "R-PAY-3",
+    (None, "select_pass"): "R-FLOW-4",
+    (None, "select_fail"): "R-FLOW-4",
 }
 
 # How each trigger is called in API.md, for refusals a person reads.
@@ -86,6 +100,8 @@ STEP_NAMES: dict[str, str] = {
     "village_reject": "village-review (reject)",
     "township_approve": "township-review (approve)",
     "township_reject": "township-review (reject)",
+    "select_pass": "selection (passed)",
+    "select_fail": "selection (failed)",
     "start_publicity": "publicity",
     "raise_objection": "objections",
     "uphold_objection": "objection resolution (upheld)",
@@ -102,6 +118,7 @@ STEP_NAMES: dict[str, str] = {
     "extend": "extension",
     "exit": "exit",
     "end_automatically": "automatic exit",
+    "claw_back": "clawback",
     "withdraw": "withdrawal",
 }
 
@@ -118,6 +135,6 @@ def next_state(state: PlacementState, trigger: str) -> PlacementState | None:
 
 
 def refusal_rule(state: PlacementState, trigger: str) -> str:
-    if state in TERMINAL_STATES:
+    if state in TERMINAL_STATES and trigger not in AFTER_END_STEPS:
         return "R-FLOW-1"
     return REFUSAL_RULES.get((state, trigger)) or REFUSAL_RULES.get((None, trigger)) or "R-FLOW-1"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from postledger.workflows.step_table import StepTable
+from postledger.domain.step_table import StepTable
 
 
 class ClaimState(StrEnum):

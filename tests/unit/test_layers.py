@@ -1,0 +1,38 @@
+"""Layers point inward: the domain imports no other layer of the project, and one claim type
+is one module named once in the registry."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from postledger.domain.subsidies.registry import CLAIM_TYPES
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_domain_imports_no_other_layer() -> None:
+    for path in (SRC / "domain").rglob("*.py"):
+        outward = {m for m in _imports(path)
+                   if m.startswith(("postledger.workflows", "postledger.api",
+                                    "postledger.projections"))}
+        assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+
+
+def test_each_claim_type_is_one_module_named_once_in_the_registry() -> None:
+    modules = {p.stem for p in (SRC / "domain" / "subsidies").glob("*.py")}
+    assert set(CLAIM_TYPES) <= modules
+    for name, kind in CLAIM_TYPES.items():
+        module = SRC / "domain" / "subsidies" / f"{name}.py"
+        assert f'name="{name}"' in module.read_text(), name
+        assert kind.calculate.__module__ == f"postledger.domain.subsidies.{name}"
