@@ -8,7 +8,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 SIZE ?= 100000
 BASE ?= 10000
 
-.PHONY: run test lint typecheck postgres chromium demo bench clean
+.PHONY: run test lint typecheck postgres chromium demo bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ typecheck: $(STAMP)
 
 postgres:
 	@bash scripts/ensure-postgres.sh "$(PG_URL)"
+
+## Faults and fuzzing at length: many SIGKILLs of real processes and long random step sequences
+## (README, "Security"). SOAK_KILLS and SOAK_EXAMPLES scale it.
+SOAK_KILLS ?= 25
+SOAK_EXAMPLES ?= 500
+soak: $(STAMP) postgres
+	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) POSTLEDGER_KILLS=$(SOAK_KILLS) \
+	POSTLEDGER_FUZZ_EXAMPLES=$(SOAK_EXAMPLES) \
+	$(BIN)/pytest -q --durations=0 tests/integration/test_faults.py tests/unit/test_placement_fuzz.py
 
 # The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
 # CJK fonts let screenshots (tests/artifacts/) show Chinese text.

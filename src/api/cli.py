@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from postledger.domain.errors import InvalidInput
 from postledger.domain.values import BusinessDate, JurisdictionPath, mask_resident_id, read
+from postledger.workflows.keys import ConfigurationError, new_key, new_secret
 from postledger.workflows.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ledger_export.add_argument("--as-of", default=None, type=datetime.fromisoformat)
     ledger_export.add_argument("file")
     commands.add_parser("rules", help="the rule catalogue: each rule in Chinese and English")
+    _add_security_commands(commands)
 
     args = parser.parse_args(argv)
     if args.command == "rules":
@@ -75,14 +77,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{rule.id}\t{rule.zh}\t{rule.en}{reads}")
         return 0
     settings = Settings.from_env()
+    if args.command in ("token", "keys"):
+        return _security_command(args, settings)
+    if args.command == "serve" and args.demo:
+        settings = replace(settings, mode="demo")
+    if settings.mode == "production":
+        try:
+            settings.security.check_production(serving=args.command == "serve")
+        except ConfigurationError as missing:
+            print(f"postledger: {missing}", file=sys.stderr)
+            return 2
 
     if args.command == "serve":
         import uvicorn
 
         from postledger.api.main import create_app
 
-        if args.demo:
-            settings = replace(settings, mode="demo")
         print(f"postledger: {settings.store} store, {settings.mode} mode, pages at "
               f"http://{args.host}:{args.port}/ and the API at /docs", flush=True)
         uvicorn.run(create_app(settings), host=args.host, port=args.port)
@@ -184,6 +194,39 @@ def _run_scheduler(services: Services, as_of: date, within: str, dry_run: bool) 
           f"{len(report.exited)} {'would end' if dry_run else 'ended'}, {len(report.reviews_due)} "
           f"reviews due, {len(report.ending_soon)} ending within 30 days, "
           f"{report.checked} active checked")
+    return 0
+
+
+def _add_security_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    token = commands.add_parser("token", help="sign-in tokens for a small site (HS256)")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    issue = token_commands.add_parser("issue", help="print a token signed with "
+                                                    "POSTLEDGER_JWT_SECRET")
+    issue.add_argument("--role", required=True)
+    issue.add_argument("--jurisdiction", required=True, help="county[/township[/village]]")
+    issue.add_argument("--name", required=True)
+    issue.add_argument("--days", type=float, default=1.0, help="valid for (default 1)")
+
+    keys = commands.add_parser("keys", help="keys for production mode")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_commands.add_parser("generate", help="print fresh keys as environment variables")
+
+
+def _security_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "keys":
+        print(f"POSTLEDGER_DATA_KEY={new_key()}")
+        print(f"POSTLEDGER_CHAIN_KEY={new_key()}")
+        print(f"POSTLEDGER_INDEX_KEY={new_key()}")
+        print(f"POSTLEDGER_JWT_SECRET={new_secret()}")
+        return 0
+    from postledger.api.auth import Unauthenticated, issue_token
+
+    try:
+        print(issue_token(settings.security, role=args.role, jurisdiction=args.jurisdiction,
+                          name=args.name, days=args.days))
+    except Unauthenticated as refused:
+        print(f"postledger: {refused.detail}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
-from postledger.api.auth import actor_from_authorization
+from postledger.api.auth import BEARER, actor_from_authorization
 from postledger.domain.actor import ROLES, Actor, current_actor
 from postledger.domain.errors import Forbidden
 from postledger.projections.readmodel import ReadModel
@@ -43,15 +44,17 @@ def get_services(request: Request) -> Services:
 
 def actor_of(authorization: str | None, services: Services) -> Actor:
     """The actor a request's ``Authorization`` header names (401 when it names none)."""
-    return actor_from_authorization(authorization, mode=services.settings.mode)
+    return actor_from_authorization(authorization, mode=services.settings.mode,
+                                    security=services.settings.security)
 
 
 async def authenticated_actor(
-    request: Request, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
 ) -> Actor:
     """Sets the per-request actor. Async on purpose: it runs in the request's own context, which
     the sync endpoints then run in (a copy of), so every event they record carries this actor."""
-    actor = actor_of(authorization, request.app.state.services)
+    actor = actor_of(request.headers.get("authorization"), request.app.state.services)
     current_actor.set(actor)
     return actor
 

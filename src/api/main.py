@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from postledger.api import pages, problems
+from postledger.api.access_log import create_access_log
 from postledger.api.deps import Services
 from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
 from postledger.api.routers import (
+    access,
     audit,
     claims,
     health,
@@ -36,6 +38,7 @@ def open_services(settings: Settings, clock: BusinessClock | None = None) -> Ser
     with schema_lock(settings):
         ledger = open_application(settings, clock)
         read_model = ReadModel.open(settings)  # creates its tables while the lock is held
+        create_access_log(read_model.engine)
     return Services(settings=settings, ledger=ledger, read_model=read_model)
 
 
@@ -43,6 +46,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     """Build the app. Pass ``services`` to share them (tests); otherwise they are opened from
     ``settings`` (or the environment) when the app starts and closed when it stops."""
     chosen = settings or (services.settings if services else Settings.from_env())
+    if chosen.mode == "production" and services is None:
+        # A server opening its own store refuses to start without keys or a way to sign in
+        # (ConfigurationError names the variable); tests that pass ``services`` bring their own.
+        chosen.security.check_production()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,7 +90,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputGuard)  # added last: the outermost, before any other reads a byte
     for module in (health, policies, posts, placements, scheduler, claims, rules, audit, ledger,
-                   officials):
+                   officials, access):
         app.include_router(module.router)
     pages.install(app)
     _document_problems_as_problem_json(app)

@@ -26,7 +26,7 @@ from postledger.domain.subsidies.base import Retirement
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.domain.subsidies.limits import ClaimLimit, claim_limit_id
 from postledger.domain.subsidies.registry import find_claim_type
-from postledger.workflows.application import HistoryEntry, PostLedger
+from postledger.workflows.application import HistoryEntry, PostLedger, created_with_id
 from postledger.workflows.permissions import authorize, authorize_read
 
 
@@ -135,8 +135,11 @@ class ClaimsService:
 
     def limit(self, key: str) -> ClaimLimit:
         """The limit aggregate for ``key``: stored, or a new (unsaved) empty one."""
-        found = self.ledger._get_or_none(claim_limit_id(key))
-        return found if isinstance(found, ClaimLimit) else ClaimLimit(key=key)
+        limit_id = claim_limit_id(key, self.ledger.person_key)
+        found = self.ledger._get_or_none(limit_id)
+        if isinstance(found, ClaimLimit):
+            return found
+        return created_with_id(ClaimLimit, limit_id, key=key)
 
     def _claim(self, claim_id: UUID) -> SubsidyClaim:
         return self.ledger._get(SubsidyClaim, claim_id, "claim")

@@ -29,8 +29,8 @@ STEPS_BY_ROLE: dict[str, frozenset[str]] = {
     # R-EXIT-2: extension by the county employment service centre; R-PAY-3: clawback.
     | frozenset({"create_post", "publish_notice", "pay", "review_claim", "pay_claim",
                  "claw_back", "import_ledger", "extend", "register_official", "read_audit"}),
-    # Inspectors act on nothing; they read, the audit included (API.md "Audit").
-    "inspector": frozenset({"read_audit"}),
+    # Inspectors act on nothing; they read, the audit and the access log (PIPL) included.
+    "inspector": frozenset({"read_audit", "read_access_log"}),
     # The automatic process; an admin starts it by hand (API.md, "Automatic process").
     "system": frozenset({"end_automatically", "run_scheduler"}),
 }

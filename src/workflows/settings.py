@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -27,6 +27,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 
 from postledger.domain.errors import InvalidInput
+from postledger.workflows.keys import SecuritySettings, decode_key
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
 DEMO_CHAIN_KEY = b"postledger demo chain key, public".ljust(32, b".")[:32]
@@ -50,7 +51,8 @@ class Settings:
     lock_timeout_seconds: int = 5
     statement_timeout_seconds: int = 30
     idempotency_inflight_seconds: float = 60.0
-    chain_key_b64: str | None = None  # POSTLEDGER_CHAIN_KEY (API.md v1.1 "Audit")
+    # Keys and sign-in (API.md "Production mode"), read by src/workflows/keys.py.
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -67,18 +69,15 @@ class Settings:
             statement_timeout_seconds=int(env.get("POSTLEDGER_STATEMENT_TIMEOUT") or 30),
             idempotency_inflight_seconds=float(
                 env.get("POSTLEDGER_IDEMPOTENCY_INFLIGHT_SECONDS") or 60),
-            chain_key_b64=env.get("POSTLEDGER_CHAIN_KEY") or None,
+            security=SecuritySettings.from_env(env),
         )
 
     @property
     def chain_key(self) -> bytes:
         """The HMAC key of chain heads and of resident-id hashes in read models (32 bytes).
         Demo mode alone falls back to a fixed, public demo key."""
-        if self.chain_key_b64:
-            key = base64.b64decode(self.chain_key_b64, validate=True)
-            if len(key) != 32:
-                raise ValueError("POSTLEDGER_CHAIN_KEY must be base64 of 32 bytes")
-            return key
+        if self.security.chain_key:
+            return decode_key("POSTLEDGER_CHAIN_KEY", self.security.chain_key)
         if self.mode == "demo":
             return DEMO_CHAIN_KEY
         raise ValueError("POSTLEDGER_CHAIN_KEY is required in production mode")

@@ -254,7 +254,7 @@ def test_the_command_line_refuses_a_future_as_of_unless_it_is_a_dry_run(
     finally:
         services.close()
     monkeypatch.setenv("POSTLEDGER_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("POSTLEDGER_MODE", settings.mode)  # production needs the chain key
+    monkeypatch.setenv("POSTLEDGER_MODE", settings.mode)  # production needs keys
     assert main(["scheduler", "run", "--as-of", "2099-01-01"]) == 2  # the real clock's today
     assert "R-INPUT-2" in capsys.readouterr().err
     assert main(["scheduler", "run", "--as-of", "2099-01-01", "--dry-run"]) == 0

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
+from postledger.api.access_log import AccessReads
 from postledger.api.deps import (
     SIGNED_IN_ONLY,
     CurrentActor,
@@ -156,6 +157,7 @@ def list_claims(
     actor: CurrentActor,
     claims: Claims,
     read_model: ReadModels,
+    reads: AccessReads,
     county: PlaceSegment | None = None,
     type: Code | None = None,
     state: Code | None = None,
@@ -164,16 +166,24 @@ def list_claims(
     rows = read_model.list_claims(
         within=actor.jurisdiction, county=county, claim_type=type, state=state
     )
+    reads.rows("claims.list", rows)
     return [ClaimSummary(**row) for row in rows]
 
 
 @router.get("/{claim_id}")
-def get_claim(claim_id: UUID, actor: CurrentActor, claims: Claims) -> ClaimPublic:
-    return ClaimPublic.of(claims.get(claim_id))
+def get_claim(
+    claim_id: UUID, actor: CurrentActor, claims: Claims, reads: AccessReads
+) -> ClaimPublic:
+    claim = claims.get(claim_id)
+    reads.claims("claim", [claim])
+    return ClaimPublic.of(claim)
 
 
 @router.get("/{claim_id}/history")
-def history(claim_id: UUID, actor: CurrentActor, claims: Claims) -> list[HistoryPublic]:
+def history(
+    claim_id: UUID, actor: CurrentActor, claims: Claims, reads: AccessReads
+) -> list[HistoryPublic]:
+    reads.claims("claim.history", [claims.get(claim_id)])
     return claims.history(claim_id)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, status
 
+from postledger.api.access_log import AccessReads
 from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
 from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.routers.audit import an_instant
@@ -56,6 +57,7 @@ def list_placements(
     actor: CurrentActor,
     ledger: Ledger,
     read_model: ReadModels,
+    reads: AccessReads,
     county: PlaceSegment | None = None,
     township: PlaceSegment | None = None,
     state: Code | None = None,
@@ -67,23 +69,31 @@ def list_placements(
         within=actor.jurisdiction, county=county, township=township, state=state, person=person,
         as_of=an_instant(as_of),
     )
+    reads.rows("placements.list", rows)
     return [PlacementSummary(**row) for row in rows]
 
 
 @router.get("/{placement_id}")
 def get_placement(
-    placement_id: UUID, actor: CurrentActor, ledger: Ledger, as_of: datetime | None = None
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger, reads: AccessReads,
+    as_of: datetime | None = None,
 ) -> PlacementPublic:
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of is an instant with its offset, e.g. 2024-03-01T10:00:00+08:00")
-    return PlacementPublic.of(ledger.get_placement(placement_id, as_of=as_of))
+    placement = ledger.get_placement(placement_id, as_of=as_of)
+    reads.placements("placement", [placement])
+    return PlacementPublic.of(placement)
 
 
 @router.get("/{placement_id}/history")
 def history(
-    placement_id: UUID, actor: CurrentActor, ledger: Ledger
+    placement_id: UUID, actor: CurrentActor, ledger: Ledger, reads: AccessReads
 ) -> list[SourcedHistoryEntry]:
-    return placement_history(ledger, placement_id)  # imported history says its file and row
+    history = placement_history(ledger, placement_id)  # imported history says its file and row
+    subject: Any = ledger.repository.get(placement_id)  # found and readable: checked above
+    reads.rows("placement.history", [{"id": placement_id, "path": subject.path,
+                                      "resident_id": subject.resident_id}])
+    return history
 
 
 @router.post("/{placement_id}/village-review", dependencies=[taking("village_review")])
