@@ -76,6 +76,18 @@ TABLE: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/audit/access"): frozenset({"inspector", "admin"}),
 }
 
+# Routes whose subject is a county or a township-month chosen by query parameters, not one of
+# the subjects above: their role and jurisdiction refusals are scenarios of their own files.
+CHECKED_IN: dict[tuple[str, str], str] = {
+    ("GET", "/audit/findings"): "test_findings_api.py, test_officials_and_queue_api.py",
+    ("GET", "/audit/verify"): "test_officials_and_queue_api.py",
+    ("GET", "/work-queue"): "test_officials_and_queue_api.py",
+    ("GET", "/officials"): "test_officials_and_queue_api.py",
+    ("POST", "/officials"): "test_officials_and_queue_api.py",
+    ("GET", "/ledger"): "test_ledger_api.py",
+    ("POST", "/ledger/import"): "test_ledger_api.py",
+}
+
 D = "2024-02-01"
 BODIES: dict[str, dict[str, Any]] = {
     "/policies/{county}": {"effective_from": "2024-01-01"},
@@ -145,9 +157,10 @@ def subjects(client: TestClient) -> dict[str, str]:
 def test_every_route_is_in_the_table(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     routes = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
-    missing = routes - TABLE.keys()
+    missing = routes - TABLE.keys() - CHECKED_IN.keys()
     assert not missing, f"add a row for each of {sorted(missing)} to TABLE in {__file__}"
-    assert not TABLE.keys() - routes, "the table names routes the service no longer has"
+    assert not (TABLE.keys() | CHECKED_IN.keys()) - routes, (
+        "the table names routes the service no longer has")
 
 
 def test_every_route_role_and_jurisdiction(client: TestClient, subjects: dict[str, str]) -> None:
