@@ -149,3 +149,17 @@ def test_english_headers_are_accepted(client: TestClient, clock: Clock) -> None:
     answer = client.post("/ledger/import", headers=COUNTY,
                          files={"file": ("en.xlsx", out.getvalue())}).json()
     assert answer == {"rows": 1, "imported": 1, "unreadable": []}
+
+
+def test_each_ledger_row_read_is_in_the_access_log(client: TestClient, clock: Clock) -> None:
+    # Given a township month with two placements on the ledger
+    paid, left = a_worked_township(client, clock)
+    # when an inspector reads it as JSON and downloads it as .xlsx
+    client.get("/ledger?township=chengguan&month=2024-01", headers=INSPECTOR)
+    client.get("/ledger?township=chengguan&month=2024-01", headers={
+        **INSPECTOR, "Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    # then the access log names both reads for each placement on it
+    for subject in (paid, left):
+        reads = client.get("/audit/access", params={"subject": subject}, headers=INSPECTOR).json()
+        assert [r["what"] for r in reads if r["what"].startswith("ledger")] == [
+            "ledger", "ledger.xlsx"]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Header, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from postledger.api.access_log import AccessReads
 from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
 from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.routers.audit import an_instant, county_of
@@ -71,6 +72,7 @@ def read_ledger(
     read_model: ReadModels,
     township: JurisdictionPath,
     month: Month,
+    reads: AccessReads,
     county: PlaceSegment | None = None,
     as_of: datetime | None = None,
     accept: Annotated[str | None, Header()] = None,
@@ -79,6 +81,9 @@ def read_ledger(
     authorize_read(path)
     read_model.catch_up(ledger)
     rows = read_model.ledger(township_path=path, month=month, as_of=an_instant(as_of))
+    # Every ledger row read is logged by its placement (PIPL); the rows hold masked ids only.
+    reads.rows("ledger.xlsx" if accept and XLSX in accept else "ledger",
+               [{"id": row["subject_id"], "path": path} for row in rows])
     if accept and XLSX in accept:
         name = f"ledger-{path.replace('/', '-')}-{month}.xlsx"
         return Response(export_ledger(ledger, rows), media_type=XLSX,

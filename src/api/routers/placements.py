@@ -69,7 +69,9 @@ def list_placements(
         within=actor.jurisdiction, county=county, township=township, state=state, person=person,
         as_of=an_instant(as_of),
     )
-    reads.rows("placements.list", rows)
+    # Read models show masked ids; a list filtered by a person names that person (PIPL).
+    reads.rows("placements.list", [{**row, "resident_id": person} for row in rows]
+               if person else rows)
     return [PlacementSummary(**row) for row in rows]
 
 
