@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 
 PAGE = 1000
 SCRATCH = "bench_raw_events"

@@ -9,7 +9,7 @@ import sys
 import time
 
 from postledger.api.main import open_services
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 
 
 def main(database_url: str) -> None:

@@ -39,7 +39,7 @@ from postledger.api.deps import Services
 from postledger.api.main import create_app, open_services
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import PostLedgerError
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"

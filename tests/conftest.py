@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from postledger.api.deps import Services
 from postledger.api.main import create_app, open_services
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 
 POSTGRES_URL = os.environ.get(
     "POSTLEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

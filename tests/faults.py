@@ -23,8 +23,8 @@ from postledger.domain.actor import acting_as
 from postledger.domain.indexes import PersonIndex, person_index_id
 from postledger.domain.placement import Placement
 from postledger.domain.post import Post
+from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import placements, posts
-from postledger.workflows.settings import Settings
 from tests.scenario import ADMIN
 
 POSTLEDGER = str(Path(sys.executable).with_name("postledger"))

@@ -9,8 +9,8 @@ from uuid import UUID
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.placement import Placement
 from postledger.domain.resident_id import ResidentId
+from postledger.infrastructure.clock import BusinessClock
 from postledger.workflows.application import PostLedger
-from postledger.workflows.clock import BusinessClock
 
 COUNTY = "520524"
 TOWNSHIP = "chengguan"

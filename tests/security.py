@@ -13,8 +13,8 @@ import jwt
 from fastapi.testclient import TestClient
 
 from postledger.api.main import create_app, open_services
-from postledger.workflows.keys import SecuritySettings, new_key
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.keys import SecuritySettings, new_key
+from postledger.infrastructure.settings import Settings
 
 SECRET = "a-small-site-secret-of-enough-length-0123456789"
 ISSUER = "https://idp.zhijin.example"

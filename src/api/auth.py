@@ -21,7 +21,7 @@ from fastapi.security import HTTPBearer
 
 from postledger.domain.actor import ROLES, Actor
 from postledger.domain.errors import PostLedgerError
-from postledger.workflows.keys import SecuritySettings
+from postledger.infrastructure.keys import SecuritySettings
 
 SIGNING_ROLES = tuple(role for role in ROLES if role != "system")
 SEGMENT = re.compile(r"[a-z0-9_-]*[a-z0-9][a-z0-9_-]*")

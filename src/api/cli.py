@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from postledger.domain.errors import InvalidInput
 from postledger.domain.values import BusinessDate, JurisdictionPath, mask_resident_id, read
-from postledger.workflows.keys import ConfigurationError, new_key, new_secret
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.keys import ConfigurationError, new_key, new_secret
+from postledger.infrastructure.settings import Settings
 
 if TYPE_CHECKING:
     from postledger.api.deps import Services

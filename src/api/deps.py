@@ -17,10 +17,10 @@ from fastapi.security import HTTPAuthorizationCredentials
 from postledger.api.auth import BEARER, actor_from_authorization
 from postledger.domain.actor import ROLES, Actor, current_actor
 from postledger.domain.errors import Forbidden
+from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import PostLedger
 from postledger.workflows.permissions import STEPS_BY_ROLE
-from postledger.workflows.settings import Settings
 
 # Everyone who may sign in; ``system`` is the automatic process and never signs in.
 SIGNED_IN: tuple[str, ...] = tuple(role for role in ROLES if role != "system")

@@ -19,12 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -33,84 +28,11 @@ from starlette.responses import Response
 from postledger.api.deps import Services, actor_of
 from postledger.api.problems import PROBLEM_BASE, invalid, problem
 from postledger.domain.errors import PostLedgerError
-from postledger.projections.readmodel import idempotency_keys
+from postledger.infrastructure.idempotency import IdempotencyStore, canonical_digest
 
 HEADER = "idempotency-key"
 KEY_MAX = 200
-RECORD_SECONDS = 24 * 3600
 NOT_STORED_TYPES = (f"{PROBLEM_BASE}concurrent-change",)
-
-
-def canonical_digest(body: bytes) -> str:
-    """SHA-256 of the body as canonical JSON (sorted keys, no spaces); of the bytes when the
-    body is not JSON."""
-    try:
-        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"),
-                               ensure_ascii=False).encode("utf-8")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        canonical = body
-    return hashlib.sha256(canonical).hexdigest()
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The outcome of claiming a key: ours to run, or the row found under it."""
-
-    ours: bool
-    body_sha256: str = ""
-    status: int | None = None
-    content_type: str | None = None
-    response: str | None = None
-
-
-class IdempotencyStore:
-    def __init__(self, engine: Engine, inflight_seconds: float,
-                 now: Callable[[], float] = time.time) -> None:
-        self.engine = engine
-        self.inflight_seconds = inflight_seconds
-        self.now = now
-
-    def claim(self, scope: str, digest: str) -> Claim:
-        now = self.now()
-        with self.engine.begin() as conn:  # expired records are gone (24 h)
-            conn.execute(delete(idempotency_keys)
-                         .where(idempotency_keys.c.claimed_at < now - RECORD_SECONDS))
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(idempotency_keys).values(
-                    scope=scope, body_sha256=digest, claimed_at=now))
-            return Claim(ours=True)
-        except IntegrityError:
-            pass
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                select(idempotency_keys).where(idempotency_keys.c.scope == scope)
-            ).first()
-            if row is None:  # released in between: a retry of the claim takes it
-                return Claim(ours=False, body_sha256=digest, status=None)
-            found = row._mapping
-            stale = found["status"] is None and found["claimed_at"] < now - self.inflight_seconds
-            if stale:  # its request never finished (crash): take the key over, once
-                taken = conn.execute(
-                    update(idempotency_keys)
-                    .where(idempotency_keys.c.scope == scope,
-                           idempotency_keys.c.claimed_at == found["claimed_at"],
-                           idempotency_keys.c.status.is_(None))
-                    .values(body_sha256=digest, claimed_at=now)
-                ).rowcount
-                if taken == 1:
-                    return Claim(ours=True)
-            return Claim(ours=False, body_sha256=found["body_sha256"], status=found["status"],
-                         content_type=found["content_type"], response=found["response"])
-
-    def remember(self, scope: str, status: int, content_type: str | None, body: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(idempotency_keys).where(idempotency_keys.c.scope == scope)
-                         .values(status=status, content_type=content_type, response=body))
-
-    def forget(self, scope: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == scope))
 
 
 def _stored(status: int, content: bytes) -> bool:

@@ -27,11 +27,11 @@ from postledger.api.routers import (
     rules,
     scheduler,
 )
+from postledger.infrastructure.clock import BusinessClock
+from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import CatchUpLoop, ReadModel
 from postledger.workflows.application import open_application, schema_lock
-from postledger.workflows.clock import BusinessClock
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
-from postledger.workflows.settings import Settings
 
 
 def open_services(settings: Settings, clock: BusinessClock | None = None) -> Services:

@@ -19,7 +19,7 @@ from postledger.domain.dates import add_years
 from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.resident_id import age_on, birthday_at_age
 from postledger.domain.values import parse_month as read_month_start
-from postledger.workflows.clock import BUSINESS_TZ
+from postledger.infrastructure.clock import BUSINESS_TZ
 
 Evidence = tuple[str, int]  # (stream_id, version)
 

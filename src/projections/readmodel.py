@@ -15,23 +15,18 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    Column,
     Engine,
-    Float,
-    Integer,
-    MetaData,
-    String,
     Table,
-    Text,
     and_,
-    create_engine,
-    event,
     func,
     or_,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from postledger.infrastructure.engine import open_engine
+from postledger.infrastructure.idempotency import metadata as idempotency_metadata
+from postledger.infrastructure.settings import Settings
 from postledger.projections import audit_queries
 from postledger.projections.claims_readmodel import claims
 from postledger.projections.follower import Follower
@@ -39,48 +34,8 @@ from postledger.projections.ledger_rm import ledger_rows, utc
 from postledger.projections.people import PersonKeys
 from postledger.projections.placements_rm import placement_states, placements, posts
 from postledger.projections.registry import read_models
-from postledger.workflows.settings import Settings
 
 log = logging.getLogger(__name__)
-
-metadata = MetaData()
-
-# Idempotency keys (src/api/idempotency.py). ``scope`` is a digest of the actor, the route and
-# the key, and ``body_sha256`` a digest of the canonical body: no personal data beyond the
-# stored response. ``claimed_at`` is seconds since the epoch (in-flight release, 24 h expiry).
-idempotency_keys = Table(
-    "idempotency_keys_v2",
-    metadata,
-    Column("scope", String(64), primary_key=True),
-    Column("body_sha256", String(64), nullable=False),
-    Column("status", Integer),
-    Column("content_type", String(100)),
-    Column("response", Text),
-    Column("claimed_at", Float, nullable=False, index=True),
-)
-
-
-def open_engine(settings: Settings) -> Engine:
-    url = settings.readmodel_url()
-    if settings.store == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _wal(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" below opens them
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
-            dbapi_connection.execute("PRAGMA busy_timeout=30000")
-
-        @event.listens_for(engine, "begin")
-        def _immediate(conn: Any) -> None:
-            # Take the write lock up front: a deferred transaction that reads, then writes,
-            # fails at once in WAL mode when another writer committed in between.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
-    schema = settings.postgres_schema
-    options = settings.postgres_options() + (f" -csearch_path={schema}" if schema else "")
-    return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
 
 
 class ReadModel:
@@ -90,7 +45,7 @@ class ReadModel:
         self.engine = engine
         self.keys = keys
         self.follower = Follower(engine, read_models(keys))
-        metadata.create_all(engine)  # idempotency keys live beside the read models
+        idempotency_metadata.create_all(engine)  # the keys live beside the read models
         audit_queries.metadata.create_all(engine)
 
     @classmethod

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import EnvType
@@ -29,9 +29,10 @@ from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.post import Post
 from postledger.domain.presets import DEFAULT_TERMS
 from postledger.domain.values import parse_month
-from postledger.workflows.clock import BusinessClock
+from postledger.infrastructure.clock import BusinessClock
+from postledger.infrastructure.repository import serial_cache_repository
+from postledger.infrastructure.settings import Settings
 from postledger.workflows.permissions import authorize, authorize_read
-from postledger.workflows.settings import Settings
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -92,6 +93,9 @@ class PostLedger(Application[UUID]):
                 f"{field}: {day} is after today ({today}, Asia/Shanghai); no step may be dated "
                 "in the future (R-INPUT-2)", rule="R-INPUT-2", fact=field,
             )
+
+    def construct_repository(self) -> Repository[UUID]:
+        return serial_cache_repository(super().construct_repository())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.utils import TopicError
 
-from postledger.workflows.chain_anchor import ChainHead, head_is_genuine, stored_digest
+from postledger.infrastructure.chain_anchor import ChainHead, head_is_genuine, stored_digest
 
 PAGE = 1000
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from postledger.api.deps import Services
 from postledger.domain.resident_id import ResidentId
-from postledger.workflows.clock import BUSINESS_TZ
+from postledger.infrastructure.clock import BUSINESS_TZ
 from postledger.workflows.ledger_file import COLUMNS
 from tests.e2e.test_placements_api import ADMIN, CLERK, COUNTY, INSPECTOR, SIGNED, TOWNSHIP, VILLAGE
 from tests.integration.test_tamper_check import RawEvents

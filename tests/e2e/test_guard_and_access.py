@@ -20,7 +20,7 @@ from postledger.api.deps import SIGNED_IN, Services
 from postledger.api.guard import InputGuard, MaskPersonal, json_depth
 from postledger.api.main import create_app
 from postledger.domain.actor import NoActor
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 from tests.e2e.test_placements_api import problem
 
 # Open to anyone, each on purpose: the service's health and documents, and (API.md "Pages") the

@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from postledger.api.deps import Services
-from postledger.api.idempotency import IdempotencyStore, canonical_digest
-from postledger.projections.readmodel import idempotency_keys
+from postledger.infrastructure.idempotency import IdempotencyStore, canonical_digest, idempotency_keys
 from postledger.workflows.application import ConcurrentChange
 from tests.e2e.test_placements_api import CLERK, VILLAGE, a_post, an_application, ok, problem
 from tests.scenario import person

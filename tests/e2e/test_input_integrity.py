@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from postledger.workflows.clock import BusinessClock
+from postledger.infrastructure.clock import BusinessClock
 from tests.e2e.test_placements_api import (
     ADMIN,
     CLERK,

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from postledger.api.main import create_app, open_services
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 from tests.e2e.test_placements_api import ADMIN, CLERK
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from postledger.workflows.clock import BusinessClock
+from postledger.infrastructure.clock import BusinessClock
 from tests.scenario import person
 
 COUNTY = {"Authorization": "Bearer dev:county:520524:li"}

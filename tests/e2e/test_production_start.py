@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from postledger.api.main import create_app
-from postledger.workflows.keys import ConfigurationError
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.keys import ConfigurationError
+from postledger.infrastructure.settings import Settings
 from tests.faults import POSTLEDGER, free_port
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from postledger.projections.readmodel import idempotency_keys, open_engine
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.engine import open_engine
+from postledger.infrastructure.idempotency import idempotency_keys
+from postledger.infrastructure.settings import Settings
 from tests.e2e.test_placements_api import CLERK, COUNTY
 from tests.integration.test_store_limits import events_table_held
 from tests.scenario import person

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.testclient import TestClient
 
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 from tests.security import (
     SECRET,
     claims,

@@ -4,16 +4,18 @@ command leaves nothing of itself in the cache."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import pytest
+from eventsourcing.application import project_aggregate
 
 from postledger.api.deps import Services
 from postledger.api.main import open_services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import StepNotAllowed
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 from tests.scenario import ADMIN, SIGNED, County
 
 
@@ -58,3 +60,49 @@ def test_a_refused_command_leaves_the_cached_placement_as_stored(services: Servi
         cached = services.ledger.get_placement(p.id)
     assert cached.attendance["2024-01"]["days_worked"] == 20
     assert cached.version == len(county.event_types(p.id))
+
+
+
+class _SlowToCopy:
+    """Planted in a cached aggregate: copying it blocks until released."""
+
+    def __init__(self) -> None:
+        self.copying, self.release = threading.Event(), threading.Event()
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _SlowToCopy:
+        self.copying.set()
+        self.release.wait(timeout=30)
+        return self
+
+
+def test_a_cached_placement_is_never_changed_while_another_request_copies_it(
+    services: Services,
+) -> None:
+    """The library copies a cached aggregate after releasing its fast-forward lock, so another
+    request's fast-forward could change it mid-copy: a half-applied copy (an attendance month
+    lost under load, once in CI). While one request copies a placement, another waits."""
+    county = County(services.ledger)
+    p = county.placement_in("applied")
+    repository = services.ledger.repository
+    with acting_as(ADMIN):
+        services.ledger.get_placement(p.id)  # cached
+    assert repository.cache is not None
+    probe = _SlowToCopy()
+    repository.cache.get(p.id).probe = probe
+    copier = threading.Thread(target=lambda: repository.get(p.id))
+    copier.start()
+    assert probe.copying.wait(timeout=30)  # given one request copying the cached placement
+    fast_forwarding = threading.Event()
+
+    def projector(aggregate: object, events: Iterable[object]) -> object:
+        fast_forwarding.set()
+        return project_aggregate(aggregate, events)  # type: ignore[arg-type]
+
+    reader = threading.Thread(target=lambda: repository.get(p.id, projector_func=projector))
+    reader.start()  # when another reads it
+    # then the other does not touch the cached placement until the copy is done
+    assert not fast_forwarding.wait(timeout=0.5)
+    probe.release.set()
+    copier.join(timeout=30)
+    assert fast_forwarding.wait(timeout=30)
+    reader.join(timeout=30)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = [

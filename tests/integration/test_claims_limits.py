@@ -17,9 +17,9 @@ from postledger.domain.errors import InvalidInput, LimitReached
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.domain.subsidies.limits import ClaimLimit
+from postledger.infrastructure.settings import Settings
 from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.claims import ClaimsService
-from postledger.workflows.settings import Settings
 from tests.subsidy_tables import ALL_TYPES, HUIZE_SUBSIDIES, merged
 
 COUNTY = "520524"

@@ -26,8 +26,8 @@ from eventsourcing.persistence import IntegrityError
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import PostLedgerError
+from postledger.infrastructure.settings import Settings
 from postledger.workflows.application import ConcurrentChange, open_application, schema_lock
-from postledger.workflows.settings import Settings
 from tests.conftest import POSTGRES_URL, _drop_schema
 from tests.faults import (
     AS_OF,
@@ -123,6 +123,7 @@ def test_concurrent_commands_on_one_placement_never_lose_an_update(services: Ser
     placement = county.placement_in("active")
     months = [f"2024-{m:02d}" for m in range(1, 12)]
     conflicts: list[str] = []
+    failures: list[str] = []
 
     def record(month: str) -> None:
         with acting_as(VILLAGE_STAFF):
@@ -134,12 +135,16 @@ def test_concurrent_commands_on_one_placement_never_lose_an_update(services: Ser
                     return
                 except ConcurrentChange:
                     conflicts.append(month)
+                except Exception as error:  # reported below, not lost in a thread
+                    failures.append(f"{month}: {error!r}")
+                    return
 
     threads = [threading.Thread(target=record, args=(m,)) for m in months]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    assert not failures
     recorded = [h.data["month"] for h in services.ledger.history(placement.id)
                 if h.type == "AttendanceRecorded"]
     assert sorted(recorded) == months  # every update kept, none twice
@@ -150,7 +155,7 @@ LOAD = """
 import sys
 from postledger.domain.actor import Actor, acting_as
 from postledger.workflows.application import open_application, schema_lock
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 settings = Settings.from_env()
 with schema_lock(settings):
     ledger = open_application(settings)

@@ -16,9 +16,9 @@ from postledger.api.main import open_services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import LimitReached, PostLedgerError, StepNotAllowed
 from postledger.domain.placement import Placement
+from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import ConcurrentChange
-from postledger.workflows.settings import Settings
 from tests.scenario import ADMIN, SIGNED, County, person
 
 

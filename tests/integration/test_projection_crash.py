@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
+from postledger.infrastructure.settings import Settings
 from postledger.projections.follower import tracking
-from postledger.workflows.settings import Settings
 from tests.scenario import ADMIN, SIGNED, County
 
 FOLLOWER = """
@@ -25,7 +25,7 @@ import sys, time
 import postledger.projections.follower as follower
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import open_application
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 follower.BATCH = 20
 settings = Settings.from_env()
 app = open_application(settings)

@@ -14,8 +14,8 @@ import pytest
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import StepNotAllowed
+from postledger.infrastructure.settings import Settings
 from postledger.workflows.scheduler import Scheduler, SchedulerReport
-from postledger.workflows.settings import Settings
 from tests.scenario import ADMIN, SCENARIO_TODAY, SIGNED, County
 
 
@@ -208,7 +208,7 @@ def test_inside_serve_it_runs_once_a_day_at_the_configured_time(
     import threading
     from datetime import datetime, timedelta
 
-    from postledger.workflows.clock import BUSINESS_TZ, BusinessClock
+    from postledger.infrastructure.clock import BUSINESS_TZ, BusinessClock
     from postledger.workflows.scheduler import DailyScheduler
 
     p = county.placement_in("active")

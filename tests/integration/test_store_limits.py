@@ -18,7 +18,7 @@ from postledger.api.deps import Services
 from postledger.api.main import create_app, open_services
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import InvalidInput
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 from tests.conftest import POSTGRES_URL
 from tests.e2e.test_placements_api import COUNTY, problem
 from tests.scenario import CLERK, County, person

@@ -19,7 +19,7 @@ import pytest
 from postledger.api.cli import main
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
-from postledger.workflows.settings import Settings
+from postledger.infrastructure.settings import Settings
 from postledger.workflows.verify import verify_chains
 from tests.conftest import POSTGRES_URL
 from tests.scenario import ADMIN, SIGNED, County

@@ -13,9 +13,9 @@ from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import InvalidInput
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidies.claim import SubsidyClaim
+from postledger.infrastructure.clock import BusinessClock
 from postledger.workflows.application import PostLedger
 from postledger.workflows.claims import ClaimsService
-from postledger.workflows.clock import BusinessClock
 
 COUNTY = "530326"
 CLERK = Actor("clerk", COUNTY, "li")

@@ -1,5 +1,6 @@
-"""Layers point inward: the domain imports no other layer of the project, and one claim type
-is one module named once in the registry."""
+"""Layers point inward: the domain imports no other layer of the project, projections read
+events (not workflows), settings, clock, keys, stores, engine and idempotency live in one
+infrastructure place, and one claim type is one module named once in the registry."""
 
 from __future__ import annotations
 
@@ -23,6 +24,21 @@ def _imports(path: Path) -> set[str]:
 
 def test_the_domain_imports_no_other_layer() -> None:
     for path in (SRC / "domain").rglob("*.py"):
+        outward = {m for m in _imports(path)
+                   if m.startswith(("postledger.workflows", "postledger.api",
+                                    "postledger.projections"))}
+        assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+
+
+def test_projections_read_events_not_workflows_or_the_api() -> None:
+    for path in (SRC / "projections").rglob("*.py"):
+        outward = {m for m in _imports(path)
+                   if m.startswith(("postledger.workflows", "postledger.api"))}
+        assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+
+
+def test_the_infrastructure_place_reads_no_layer_but_the_domain() -> None:
+    for path in (SRC / "infrastructure").rglob("*.py"):
         outward = {m for m in _imports(path)
                    if m.startswith(("postledger.workflows", "postledger.api",
                                     "postledger.projections"))}

@@ -17,9 +17,9 @@ from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, Step
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.domain.subsidies.registry import CLAIM_TYPES
+from postledger.infrastructure.clock import BusinessClock
 from postledger.workflows.application import PostLedger
 from postledger.workflows.claims import ClaimsService
-from postledger.workflows.clock import BusinessClock
 from tests.subsidy_tables import (
     ALL_TYPES,
     HUIZE_SUBSIDIES,

@@ -14,8 +14,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from postledger.infrastructure.clock import BusinessClock
 from postledger.workflows.application import PostLedger
-from postledger.workflows.clock import BusinessClock
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -20,7 +20,7 @@ from postledger.domain.dates import add_months, month_of
 from postledger.domain.errors import InvalidInput, NotFound
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import parse_month
-from postledger.workflows.clock import BUSINESS_TZ
+from postledger.infrastructure.clock import BUSINESS_TZ
 from postledger.workflows.ledger_io import export_ledger, import_ledger
 from postledger.workflows.permissions import authorize, authorize_read
 from postledger.workflows.verify import verify_chains

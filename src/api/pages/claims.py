@@ -16,8 +16,8 @@ from postledger.api.pages.placements import done
 from postledger.api.pages.queue import may
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
 from postledger.domain.errors import PostLedgerError
+from postledger.infrastructure.clock import BUSINESS_TZ
 from postledger.workflows.claims import ClaimsService
-from postledger.workflows.clock import BUSINESS_TZ
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

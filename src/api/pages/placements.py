@@ -18,7 +18,7 @@ from postledger.api.pages.vocabulary import STEP_PATH
 from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
 from postledger.domain.errors import InvalidInput
 from postledger.domain.placement_flow import allowed_steps
-from postledger.workflows.clock import BUSINESS_TZ
+from postledger.infrastructure.clock import BUSINESS_TZ
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

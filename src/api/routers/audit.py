@@ -15,7 +15,7 @@ from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import JurisdictionPath, PlaceSegment
-from postledger.workflows.clock import business_today
+from postledger.infrastructure.clock import business_today
 from postledger.workflows.permissions import authorize, authorize_read
 from postledger.workflows.verify import verify_chains
 

@@ -110,7 +110,7 @@ class SecuritySettings:
         """The application's cipher settings (eventsourcing reads CIPHER_TOPIC, CIPHER_KEY)."""
         if not self.data_key:
             return {}
-        env = {"CIPHER_TOPIC": "postledger.workflows.cipher:RotatingAESCipher",
+        env = {"CIPHER_TOPIC": "postledger.infrastructure.cipher:RotatingAESCipher",
                "CIPHER_KEY": self.data_key}
         if self.old_data_keys:
             env["CIPHER_OLD_KEYS"] = ",".join(self.old_data_keys)

@@ -25,7 +25,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from postledger.workflows.settings import BoundedPostgresApplicationRecorder, PostgresWithTimeouts
+from postledger.infrastructure.settings import BoundedPostgresApplicationRecorder, PostgresWithTimeouts
 
 HEADS_TABLE = "chain_heads"
 CHAIN_KEY_SETTING = "CHAIN_KEY"  # read by the library as POSTLEDGER_CHAIN_KEY, then CHAIN_KEY

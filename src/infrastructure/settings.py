@@ -27,7 +27,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 
 from postledger.domain.errors import InvalidInput
-from postledger.workflows.keys import SecuritySettings, decode_key
+from postledger.infrastructure.keys import SecuritySettings, decode_key
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/postledger.db"
 DEMO_CHAIN_KEY = b"postledger demo chain key, public".ljust(32, b".")[:32]
@@ -51,7 +51,7 @@ class Settings:
     lock_timeout_seconds: int = 5
     statement_timeout_seconds: int = 30
     idempotency_inflight_seconds: float = 60.0
-    # Keys and sign-in (API.md "Production mode"), read by src/workflows/keys.py.
+    # Keys and sign-in (API.md "Production mode"), read by src/infrastructure/keys.py.
     security: SecuritySettings = field(default_factory=SecuritySettings)
 
     @classmethod
@@ -107,7 +107,7 @@ class Settings:
             return {
                 **AGGREGATE_CACHE,
                 # The library's recorders, which also anchor chain heads (chain_anchor.py).
-                "PERSISTENCE_MODULE": "postledger.workflows.chain_anchor:AnchoredSQLiteFactory",
+                "PERSISTENCE_MODULE": "postledger.infrastructure.chain_anchor:AnchoredSQLiteFactory",
                 "CHAIN_KEY": base64.b64encode(self.chain_key).decode(),
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": str(self.lock_timeout_seconds),
@@ -116,7 +116,7 @@ class Settings:
         return {
             **AGGREGATE_CACHE,
             # PostgresWithTimeouts, which also anchors chain heads (chain_anchor.py).
-            "PERSISTENCE_MODULE": "postledger.workflows.chain_anchor:AnchoredPostgresFactory",
+            "PERSISTENCE_MODULE": "postledger.infrastructure.chain_anchor:AnchoredPostgresFactory",
             "CHAIN_KEY": base64.b64encode(self.chain_key).decode(),
             "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
