@@ -30,7 +30,7 @@ from postledger.domain.errors import (
 )
 from postledger.domain.rules import rule_statement
 from postledger.domain.values import mask_personal
-from postledger.workflows.application import ConcurrentChange
+from postledger.workflows.store import ConcurrentChange
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://postledger.example/problems/"

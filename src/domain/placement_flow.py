@@ -8,9 +8,11 @@ the aggregate: it is a table to consult.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.step_table import StepTable
 
 
@@ -138,3 +140,24 @@ def refusal_rule(state: PlacementState, trigger: str) -> str:
     if state in TERMINAL_STATES and trigger not in AFTER_END_STEPS:
         return "R-FLOW-1"
     return REFUSAL_RULES.get((state, trigger)) or REFUSAL_RULES.get((None, trigger)) or "R-FLOW-1"
+
+
+def require_step(state: PlacementState, trigger: str, day: date, last_date: date) -> PlacementState:
+    """R-FLOW-1: the step must be allowed in this state and not dated before the last one;
+    returns the state it leads to."""
+    dest = next_state(state, trigger)
+    if dest is None:
+        possible = ", ".join(sorted({STEP_NAMES[t] for t in allowed_steps(state)}))
+        raise StepNotAllowed(
+            f"step {STEP_NAMES[trigger]} is not allowed while the placement is "
+            f"{state.value}; possible now: {possible or 'none (ended)'}",
+            rule=refusal_rule(state, trigger),
+            state=state.value,
+        )
+    if day < last_date:
+        raise InvalidInput(
+            f"date {day} is before the previous step of this placement ({last_date}); "
+            "steps are recorded in order",
+            rule="R-FLOW-1",
+        )
+    return dest
