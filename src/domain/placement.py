@@ -266,7 +266,7 @@ class Placement(PlacementFacts, LedgerAggregate):
                                   signatures=signatures, onboarded_on=self.onboarded_on)
         if month in self.attendance:
             raise StepNotAllowed(f"attendance for {month} is already recorded", rule="R-ATT-1",
-                                 state=self.state.value)
+                                 state=self.state.value, zh=f"{month} 的考勤已记录")
         self._attendance_recorded(date=date, month=month, days_worked=days_worked,
                                   signatures=signed)
 
@@ -341,7 +341,8 @@ class Placement(PlacementFacts, LedgerAggregate):
         check_review(self.onboarded_on, year, date, worker_signed)
         if year in self.annual_reviews:
             raise StepNotAllowed(f"the {year} annual review is already recorded",
-                                 rule="R-REV-1", state=self.state.value)
+                                 rule="R-REV-1", state=self.state.value,
+                                 zh=f"{year} 年度考核已记录")
         self._annually_reviewed(date=date, year=year, passed=passed, worker_signed=worker_signed)
 
     @event("AnnuallyReviewed", topic="postledger:placement:annually_reviewed")

@@ -20,7 +20,7 @@ def publicity_end(*, on: date, ends_on: date | None, terms: PlacementTerms,
     if terms.selection_required and state is PlacementState.TOWNSHIP_APPROVED:
         raise StepNotAllowed(
             "the county requires a selection (考试环节) before the publicity",
-            rule="R-FLOW-4", state=state.value,
+            rule="R-FLOW-4", state=state.value, zh="本县要求公示前先经考试环节（选聘）",
         )
     earliest_end = on + timedelta(days=terms.publicity_days)
     ends = ends_on or earliest_end
@@ -29,6 +29,8 @@ def publicity_end(*, on: date, ends_on: date | None, terms: PlacementTerms,
             f"publicity must last at least {terms.publicity_days} days: "
             f"from {on} it ends on {earliest_end} at the earliest, not {ends}",
             rule="R-PUB-1",
+            zh=f"公示不少于 {terms.publicity_days} 天：自 {on} 起最早于 {earliest_end} 结束，"
+               f"不能是 {ends}",
         )
     return ends
 
@@ -38,20 +40,22 @@ def check_objection(*, on: date, publicity_ends_on: date, raised_by: str, text: 
     if on > publicity_ends_on:
         raise InvalidInput(
             f"publicity ended on {publicity_ends_on}; objections are raised during it",
-            rule="R-PUB-2",
+            rule="R-PUB-2", zh=f"公示已于 {publicity_ends_on} 结束；异议须在公示期内提出",
         )
     if not raised_by.strip() or not text.strip():
-        raise InvalidInput("an objection names who raised it and what it says", rule="R-PUB-2")
+        raise InvalidInput("an objection names who raised it and what it says", rule="R-PUB-2",
+                           zh="异议须写明提出人和内容")
 
 
 def check_open_objection(objections: dict[str, dict[str, Any]], objection_id: str, *,
                          state: str) -> None:
     """R-PUB-2: only an objection of this placement, and only once, is resolved."""
     if objection_id not in objections:
-        raise InvalidInput(f"no objection {objection_id} on this placement", rule="R-PUB-2")
+        raise InvalidInput(f"no objection {objection_id} on this placement", rule="R-PUB-2",
+                           zh=f"本安置没有异议 {objection_id}")
     if objections[objection_id]["resolution"] is not None:
         raise StepNotAllowed(f"objection {objection_id} is already resolved", rule="R-PUB-2",
-                             state=state)
+                             state=state, zh=f"异议 {objection_id} 已处理")
 
 
 def check_unpaid_with_attendance(month: str, attendance: dict[str, Any],
@@ -59,10 +63,12 @@ def check_unpaid_with_attendance(month: str, attendance: dict[str, Any],
     """R-PAY-2: a month is paid once, and only against its signed attendance."""
     if month not in attendance:
         raise StepNotAllowed(f"no signed attendance for {month}: a month is paid only against it",
-                             rule="R-PAY-2", state=state)
+                             rule="R-PAY-2", state=state,
+                             zh=f"{month} 没有签字的考勤：补贴只凭当月考勤发放")
     if month in payments:
         raise StepNotAllowed(f"{month} was already paid on {payments[month]['date']}",
-                             rule="R-PAY-2", state=state)
+                             rule="R-PAY-2", state=state,
+                             zh=f"{month} 的补贴已于 {payments[month]['date']} 发放")
 
 
 def check_clawback(*, month: str, amount_fen: int, reason: str, paid: dict[str, Any] | None,
@@ -71,15 +77,17 @@ def check_clawback(*, month: str, amount_fen: int, reason: str, paid: dict[str, 
     reason."""
     if paid is None:
         raise StepNotAllowed(f"{month} was not paid: there is nothing to recover",
-                             rule="R-PAY-3", state=state)
+                             rule="R-PAY-3", state=state, zh=f"{month} 未发放补贴，无可追回")
     if not reason.strip():
-        raise InvalidInput("a clawback states its reason", rule="R-PAY-3")
+        raise InvalidInput("a clawback states its reason", rule="R-PAY-3", zh="追回须写明理由")
     outstanding = int(paid["amount_fen"]) - recovered_fen
     if not 1 <= amount_fen <= outstanding:
         raise InvalidInput(
             f"a clawback of {month} is 1 to {outstanding} fen (paid {paid['amount_fen']}, "
             f"recovered {recovered_fen}), got {amount_fen}",
             rule="R-PAY-3",
+            zh=f"{month} 可追回 1 至 {outstanding} 分（已发 {paid['amount_fen']}，已追回 "
+               f"{recovered_fen}），不能是 {amount_fen}",
         )
 
 
@@ -88,7 +96,7 @@ def check_automatic_end(state: PlacementState, reason: str) -> None:
     if next_state(state, "end_automatically") is None:
         raise StepNotAllowed(
             f"only an active placement ends by itself; this one is {state.value}",
-            rule="R-EXIT-1", state=state.value,
+            rule="R-EXIT-1", state=state.value, zh="只有在岗的安置才会自动退出",
         )
     if reason not in AUTOMATIC_EXIT_REASONS:
         raise InvalidInput(f"automatic exit reason {reason!r} unknown", rule="R-EXIT-1")
