@@ -32,7 +32,7 @@ from postledger.api.demo.places import (
 from postledger.api.demo.tamper import raise_attendance
 from postledger.api.demo.walk import Walk
 from postledger.domain.actor import Actor, acting_as
-from postledger.domain.dates import add_months
+from postledger.domain.dates import add_months, add_years
 from postledger.domain.presets import CHANGLI_TRAINING_DAYS, ZHIJIN_CERTIFICATE
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
@@ -223,6 +223,15 @@ class _County:
         return posts
 
     # ------------------------------------------------------------------ people
+    def _near_retirement_woman(self) -> str:
+        """A woman of 47, under 5 years from the statutory retirement age of 50 (R-EXIT-2)."""
+        while True:
+            birth = add_years(self.today, -47) - timedelta(days=self.rng.randint(30, 300))
+            rid = ResidentId.compose(self.county, birth, 2 * self.rng.randint(0, 499)).value
+            if rid not in self.people:
+                self.people.add(rid)
+                return rid
+
     def _rid(self, birth_from: int = 1962, birth_to: int = 1998) -> str:
         while True:
             birth = date(self.rng.randint(birth_from, birth_to), self.rng.randint(1, 12),
@@ -270,6 +279,11 @@ class _County:
                 self.edge_approved[township] = self.edge_approved.get(township, 0) + 1
         planted = self._plant(stop, applicant, township, village)
         walk = Walk(self, township, village, post_id, applicant, planted)
+        if stop == "active" and planted is None and (self.active - 1) % len(PLANT_TURNS) == 1:
+            # An agreement ending within R-EXIT-2's 60 days, of a woman near retirement age:
+            # the county decides on an extension (the extensions page).
+            walk.agreement_end = self.today + timedelta(days=30)
+            applicant["resident_id"] = self._near_retirement_woman()
         state = walk.to(stop)
         # R-FRAUD-8, once saved (tamper.py): a worker's history that has ended, or else a
         # working one, neither planted with anything else.

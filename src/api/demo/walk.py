@@ -24,6 +24,7 @@ class Walk:
                  applicant: dict[str, str], planted: str | None) -> None:
         self.c, self.ledger, self.rng = county, county.ledger, county.rng
         self.post_id, self.applicant, self.planted = post_id, applicant, planted
+        self.agreement_end: date | None = None  # the term's end unless set
         path = f"{county.county}/{township}/{village}"
         self.clerk = Actor("clerk", path, f"{village} 文书")
         self.village = Actor("village", path, village_reviewer(village))
@@ -86,7 +87,7 @@ class Walk:
             if stop == "trained":
                 return stop
             day += timedelta(days=3)
-            self.ledger.onboard(pid, date=day, agreement_end=None)
+            self.ledger.onboard(pid, date=day, agreement_end=self.agreement_end)
         return self._working_life(day, stop)
 
     def _working_life(self, onboarded: date, stop: str) -> str:
