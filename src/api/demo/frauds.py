@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from postledger.api.demo.buffer import BufferedLedger
+from postledger.api.demo.places import place_names
 from postledger.domain.actor import Actor, acting_as
 from postledger.workflows.officials import register_official
 
@@ -22,12 +23,20 @@ BACKDATED_BY = 200
 SHORT_PUBLICITY_DAYS = 2  # R-FRAUD-4: approved after 2 days of the 5 R-PUB-1 requires
 
 
+ZH = place_names("zh")
+
+
 def village_reviewer(village: str) -> str:
-    return f"{village} 村委 罗"
+    """The name a village's reviewer signs in with (东门村 村委 罗)."""
+    return f"{ZH.get(village, village)} 村委 罗"
 
 
 def township_reviewer(township: str) -> str:
-    return f"{township} 乡镇 潘"
+    return f"{ZH.get(township, township)} 乡镇 潘"
+
+
+def village_clerk(village: str) -> str:
+    return f"{ZH.get(village, village)} 文书"
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ def plant_backdated(ledger: BufferedLedger, county: str, township: str, village:
             ledger.publish_notice(post.id, date=day - timedelta(days=20),
                                   closes_on=day - timedelta(days=10),
                                   conditions="建档立卡脱贫劳动力", duties="道路日常养护")
-        with acting_as(Actor("clerk", path, f"{village} 文书")):
+        with acting_as(Actor("clerk", path, village_clerk(village))):
             placement = ledger.apply(post.id, date=day, applicant=applicant)
         with acting_as(Actor("village", path, village_reviewer(village))):
             ledger.village_review(placement.id, date=day + timedelta(days=1), approve=True,

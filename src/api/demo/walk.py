@@ -9,7 +9,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from postledger.api.demo.frauds import SHORT_PUBLICITY_DAYS, township_reviewer, village_reviewer
+from postledger.api.demo.frauds import (
+    SHORT_PUBLICITY_DAYS,
+    township_reviewer,
+    village_clerk,
+    village_reviewer,
+)
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.dates import add_months, add_years, month_of
 
@@ -26,7 +31,7 @@ class Walk:
         self.post_id, self.applicant, self.planted = post_id, applicant, planted
         self.agreement_end: date | None = None  # the term's end unless set
         path = f"{county.county}/{township}/{village}"
-        self.clerk = Actor("clerk", path, f"{village} 文书")
+        self.clerk = Actor("clerk", path, village_clerk(village))
         self.village = Actor("village", path, village_reviewer(village))
         self.township = Actor("township", f"{county.county}/{township}",
                               township_reviewer(township))
