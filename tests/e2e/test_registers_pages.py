@@ -53,6 +53,8 @@ def test_the_county_extends_an_agreement_ending_soon_under_r_exit_2(demo: TestCl
     ends = re.search(r"协议截止 ([0-9-]+)", page.text)
     assert ends
     agreement_end = date.fromisoformat(ends.group(1))
+    offered = demo.get(f"/web/placements/{pid}").text  # the placement page offers it too
+    assert 'data-step="extension"' in offered and "延期（R-EXIT-2）" in offered
     # Decided in the 60 days up to the agreement end, and not after today (R-INPUT-2).
     on = min(date.today(), agreement_end - timedelta(days=10))
     form = {"csrf": token, "date": on.isoformat(), "basis": "near_retirement",

@@ -74,8 +74,13 @@ def extensions_page(request: Request, actor: SignedIn) -> Response:
 
 def _due(row: dict[str, Any], today: date) -> dict[str, Any]:
     ends: date = row["agreement_end"]
-    return {**row, "days_left": (ends - today).days, "values": {
-        "until": add_years(ends, 1).isoformat(),
+    return {**row, "days_left": (ends - today).days, "values": extension_values(ends, today)}
+
+
+def extension_values(agreement_end: date | None, today: date) -> dict[str, str]:
+    """The extension form's suggestions: a year more, and a publicity of the week before."""
+    return {
+        "until": add_years(agreement_end, 1).isoformat() if agreement_end else "",
         "publicity_started_on": (today - timedelta(days=8)).isoformat(),
         "publicity_ended_on": (today - timedelta(days=1)).isoformat(),
-    }}
+    }
