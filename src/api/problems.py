@@ -30,7 +30,7 @@ from postledger.domain.errors import (
 )
 from postledger.domain.rules import rule_statement
 from postledger.domain.values import mask_personal
-from postledger.workflows.application import ConcurrentChange
+from postledger.workflows.store import ConcurrentChange
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://postledger.example/problems/"
@@ -78,13 +78,14 @@ class Problem(BaseModel):
 
 def problem(
     status: int, title: str, detail: str, *, rule: str | None, slug: str,
-    language: str = "en", **extra: Any
+    language: str = "en", detail_zh: str | None = None, **extra: Any
 ) -> JSONResponse:
     # The rule's wording comes from the catalogue (src/domain/rules.py), in Chinese when the
-    # request prefers it; the specific detail follows it.
+    # request prefers it; the specific detail follows it, in Chinese where the error has it.
     statement = rule_statement(rule, language)
-    if statement is not None and language == "zh":
-        detail = f"{statement}（{rule}）：{detail}"
+    if language == "zh":
+        specific = detail_zh or detail
+        detail = f"{statement}（{rule}）：{specific}" if statement is not None else specific
     body = {
         "type": f"{PROBLEM_BASE}{slug}",
         "title": title,
@@ -116,7 +117,7 @@ def preferred_language(request: Request) -> str:
 
 
 def invalid(errors: list[dict[str, Any]], rule: str | None = None,
-            language: str = "en") -> JSONResponse:
+            language: str = "en", detail_zh: str | None = None) -> JSONResponse:
     """A 422 naming each field at fault; the top ``rule`` is the first one a field carries."""
     for error in errors:
         error["problem"] = mask_personal(str(error["problem"]))
@@ -124,8 +125,8 @@ def invalid(errors: list[dict[str, Any]], rule: str | None = None,
     detail = "; ".join(f"{e['field']}: {e['problem']}" if e["field"] else str(e["problem"])
                        for e in errors)
     return problem(422, "Unprocessable Content", detail, rule=rule, slug="invalid-input",
-                   language=language, fact=errors[0]["field"] if errors else None,
-                   errors=errors)
+                   language=language, detail_zh=detail_zh,
+                   fact=errors[0]["field"] if errors else None, errors=errors)
 
 
 def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
@@ -133,7 +134,7 @@ def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
         field = exc.fact or ""
         message = exc.detail.removeprefix(f"{field}: ") if field else exc.detail
         return invalid([{"field": field, "problem": message, "rule": exc.rule}], exc.rule,
-                       language)
+                       language, exc.detail_zh)
     status = STATUS_BY_ERROR[type(exc)]
     extra: dict[str, Any] = {}
     for name in ("state", "fact"):  # the subject's state (409); the input fact at fault
@@ -142,7 +143,7 @@ def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
             extra[name] = value
     return problem(
         status, HTTPStatus(status).phrase, exc.detail, rule=exc.rule,
-        slug=TYPE_SLUG[type(exc)], language=language, **extra,
+        slug=TYPE_SLUG[type(exc)], language=language, detail_zh=exc.detail_zh, **extra,
     )
 
 

@@ -27,8 +27,9 @@ from postledger.domain.dates import add_months
 from postledger.domain.errors import StepNotAllowed
 from postledger.domain.placement import Placement
 from postledger.projections.readmodel import ReadModel
-from postledger.workflows.application import ConcurrentChange, PostLedger
+from postledger.workflows.application import PostLedger
 from postledger.workflows.permissions import authorize
+from postledger.workflows.store import ConcurrentChange
 
 ENDING_SOON_DAYS = 30
 
