@@ -28,8 +28,9 @@ import httpx
 import psycopg
 import pytest
 
+from postledger.infrastructure.schema_lock import schema_lock
 from postledger.infrastructure.settings import Settings
-from postledger.workflows.application import open_application, schema_lock
+from postledger.workflows.application import open_application
 from tests.conftest import POSTGRES_URL, _drop_schema
 from tests.faults import KILLS, Server
 

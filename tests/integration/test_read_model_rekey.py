@@ -15,12 +15,13 @@ from sqlalchemy import delete, select, text, update
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import LimitReached
 from postledger.infrastructure.keys import SecuritySettings, new_key
+from postledger.infrastructure.schema_lock import schema_lock
 from postledger.infrastructure.settings import Settings
 from postledger.projections.follower import tracking
 from postledger.projections.people import keep_keyed, person_key_marker
 from postledger.projections.placements_rm import placements
 from postledger.projections.readmodel import ReadModel
-from postledger.workflows.application import open_application, schema_lock
+from postledger.workflows.application import open_application
 from tests.scenario import CLERK, County, person
 
 
