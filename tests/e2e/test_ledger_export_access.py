@@ -1,9 +1,10 @@
-"""Exports and list reads in the access log (API.md "Production mode"): the ledger file, by HTTP
-and by ``postledger ledger export``, is logged — who, when, what, from where (``cli`` for the
-command line) — and shows masked resident ids and phones unless the reader's role needs them
-(county, admin: src/api/ledger_export.py). A query by resident id finds reads made through
-unfiltered lists, whose rows showed only masked ids: the access log and the read models share
-the one keyed person hash (src/domain/keyed_hash.py). On both stores."""
+"""Exports and list reads in the access log (API.md "Production mode"): the ledger file — by
+HTTP, by the ledger page and by ``postledger ledger export`` — is logged (who, when, what, from
+where: ``cli`` for the command line) and shows masked resident ids and phones unless the
+reader's role needs them (county, admin: src/api/ledger_export.py). A query by resident id
+finds reads made through unfiltered lists, whose rows showed only masked ids: the access log
+and the read models share the one keyed person hash (src/domain/keyed_hash.py). On both
+stores."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from fastapi.testclient import TestClient
 
 from postledger.api.cli import main
 from postledger.api.deps import Services
+from postledger.api.main import create_app
 from tests.e2e.test_findings_api import Clock, clock, someone
 from tests.e2e.test_ledger_api import XLSX, a_worked_township, cells
+from tests.e2e.test_pages_http import sign_in
 from tests.e2e.test_placements_api import COUNTY, INSPECTOR, TOWNSHIP, ok
 
 __all__ = ["clock"]  # the fixture, shared
@@ -104,3 +107,21 @@ def test_the_command_line_export_is_logged_from_cli_and_masked_unless_asked_as_c
         ({"role": "county", "jurisdiction": "520524", "name": "zhao"}, "ledger.xlsx", paid,
          "cli"),
     ]
+
+
+def test_the_ledger_page_download_is_logged_and_masked_alike(
+    client: TestClient, clock: Clock, services: Services
+) -> None:
+    paid, _ = a_worked_township(client, clock)
+    resident_id = someone(1)["resident_id"]
+    download = "/web/ledger.xlsx?township=520524/chengguan&month=2024-01"
+    with TestClient(create_app(services=services), follow_redirects=False) as pages:
+        sign_in(pages, "inspector", "520524", "督查 赵")
+        masked = pages.get(download)
+        assert masked.status_code == 200
+        assert all(rid.count("*") == 8 for rid, _ in id_and_phone_cells(masked.content))
+        sign_in(pages, "county", "520524", "县 李")
+        full = pages.get(download)
+        assert resident_id in [rid for rid, _ in id_and_phone_cells(full.content)]
+    logged = [(e["actor"]["name"], e["what"], e["subject"]) for e in access(client, resident_id)]
+    assert logged == [("督查 赵", "ledger.xlsx", paid), ("县 李", "ledger.xlsx", paid)]
