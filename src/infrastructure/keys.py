@@ -10,8 +10,8 @@ Read once from the environment, beside ``Settings``:
   (src/domain/keyed_hash.py): index ids, read models' ``person_hash`` columns and the access
   log. When unset it is derived from the site's *first* data key (the oldest of the old keys,
   else the data key), so rotating the data key never moves an index. Dropping that first key
-  from ``POSTLEDGER_DATA_KEYS_OLD`` would move every index: set ``POSTLEDGER_INDEX_KEY`` to the
-  derived key first (README, "Key rotation").
+  from ``POSTLEDGER_DATA_KEYS_OLD``, or setting a new index key on a store that began without
+  one, would move every index id (README, "Rotating the data key").
 - ``POSTLEDGER_JWT_SECRET`` (HS256), ``POSTLEDGER_JWKS_FILE`` or ``POSTLEDGER_JWKS_URL``
   (RS256/ES256), with ``POSTLEDGER_JWT_ISSUER`` / ``POSTLEDGER_JWT_AUDIENCE`` checked when set.
 """
