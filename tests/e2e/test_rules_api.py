@@ -129,6 +129,28 @@ def test_a_month_paid_twice_is_refused_in_chinese_words(client: TestClient) -> N
     assert again["detail"].startswith(again["rule_text"])
 
 
+def test_bad_input_is_described_in_chinese_field_by_field(client: TestClient) -> None:
+    """R-INPUT-1 and R-ELIG-2 in Chinese: each field's problem, and the detail, in Chinese."""
+    post_id = a_post(client)
+    applicant = {**person(2), "resident_id": "１１０１０５１９４９１２３１００２Ｘ"}
+    body = problem(client.post("/placements", headers={**CLERK, **ZH}, json={
+        "post_id": post_id, "date": "2024-01-05", "applicant": applicant}), 422, "R-INPUT-1")
+    [field] = body["errors"]
+    assert field["field"] == "applicant.resident_id"
+    assert field["problem_zh"].startswith("数字须为半角 0-9")
+    assert "applicant.resident_id：数字须为半角 0-9" in body["detail"]
+    wrong_check = {**person(2), "resident_id": "110105194912310021"}
+    body = problem(client.post("/placements", headers={**CLERK, **ZH}, json={
+        "post_id": post_id, "date": "2024-01-05", "applicant": wrong_check}), 422, "R-ELIG-2")
+    assert "身份证号校验码为 1，按 GB 11643-1999 应为 X" in body["detail"]
+    missing = problem(client.post("/placements", headers={**CLERK, **ZH}, json={
+        "post_id": post_id, "date": "2024-01-05"}), 422, None)
+    assert missing["errors"][0]["problem_zh"] == "缺少此项"
+    english = problem(client.post("/placements", headers=CLERK, json={
+        "post_id": post_id, "date": "2024-01-05"}), 422, None)
+    assert "缺少" not in english["detail"]
+
+
 # ------------------------------------------------------------------ Chinese labels
 def test_enumerations_accept_their_chinese_labels(client: TestClient) -> None:
     post = ok(client.post("/posts", headers=COUNTY, json={
