@@ -75,11 +75,11 @@ def free_port() -> int:
 class Server:
     """``postledger serve`` on a free port, killed with SIGKILL by the test."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [POSTLEDGER, "serve", "--port", str(self.port)], env=process_env(settings),
+            [POSTLEDGER, "serve", "--port", str(self.port)], env=process_env(settings, **env),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(600):
             try:

@@ -64,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ledger_export.add_argument("--township", required=True, help="county/township")
     ledger_export.add_argument("--month", required=True, metavar="YYYY-MM")
     ledger_export.add_argument("--as-of", default=None, type=datetime.fromisoformat)
+    ledger_export.add_argument(
+        "--role", default="inspector", choices=("inspector", "township", "county", "admin"),
+        help="read as (default inspector): county and admin get resident ids and phones in "
+             "full, the others masked; the export is access-logged either way")
+    ledger_export.add_argument("--name", default=None,
+                               help="who exports, for the access log (default: the OS user)")
     ledger_export.add_argument("file")
     commands.add_parser("rules", help="the rule catalogue: each rule in Chinese and English")
     _add_security_commands(commands)

@@ -21,7 +21,7 @@ def run_audit_command(services: Services, args: argparse.Namespace) -> int:
         return _verify(services, args.county)
     if args.ledger_command == "import":
         return _import(services, Path(args.file), args.county)
-    return _export(services, args.township.strip("/"), args.month, args.as_of, Path(args.file))
+    return _export(services, args)
 
 
 def _verify(services: Services, county: str | None) -> int:
@@ -52,17 +52,29 @@ def _import(services: Services, file: Path, county: str) -> int:
     return 0
 
 
-def _export(services: Services, township: str, month: str, as_of: object, file: Path) -> int:
+def _export(services: Services, args: argparse.Namespace) -> int:
+    """Written as ``GET /ledger`` gives it (src/api/ledger_export.py): access-logged with
+    ``cli`` as where from, masked unless the role needs the full numbers."""
+    import getpass
     from datetime import datetime
 
+    from postledger.api.access_log import AccessLog, Reads
+    from postledger.api.ledger_export import ledger_file, sees_full_ids
     from postledger.domain.values import parse_month
-    from postledger.workflows.ledger_io import export_ledger
 
+    township, month = args.township.strip("/"), args.month
     parse_month(month)
-    when = as_of if isinstance(as_of, datetime) else None
+    when = args.as_of if isinstance(args.as_of, datetime) else None
+    reader = Actor(args.role, township if args.role == "township" else township.split("/")[0],
+                   args.name or f"{CLI_NAME}:{getpass.getuser()}")
     services.read_model.catch_up(services.ledger)
     rows = services.read_model.ledger(township_path=township, month=month, as_of=when)
-    with acting_as(Actor("inspector", township.split("/")[0], CLI_NAME)):
-        file.write_bytes(export_ledger(services.ledger, rows))
-    print(f"postledger: {len(rows)} rows of {township} {month} written to {file}")
+    reads = Reads(AccessLog(services.read_model.engine, services.read_model.keys), reader,
+                  CLI_NAME)
+    with acting_as(reader):
+        data = ledger_file(services.ledger, rows, reads)
+    Path(args.file).write_bytes(data)
+    print(f"postledger: {len(rows)} rows of {township} {month} written to {args.file} "
+          f"({'full' if sees_full_ids(reader) else 'masked'} resident ids and "
+          f"phones; read logged as {reader.role} {reader.name})")
     return 0

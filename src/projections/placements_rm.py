@@ -61,7 +61,7 @@ placements = Table(
     Column("village", Text),
     Column("path", Text, nullable=False, index=True),
     Column("state", String(32), nullable=False, index=True),
-    Column("person_hash", String(40), nullable=False, index=True),
+    Column("person_hash", String(64), nullable=False, index=True),
     Column("resident_id_masked", String(32), nullable=False),
     Column("name", Text, nullable=False),
     Column("category", String(16), nullable=False),

@@ -83,14 +83,18 @@ def _legacy_placement(app: Any, touched: dict[UUID, LegacyPlacement], county: st
     return touched[key]
 
 
-def export_ledger(app: Any, rows: list[dict[str, Any]]) -> bytes:
-    """The .xlsx of ledger read-model rows (``ledger_rows``), resident ids and phones in full."""
+def export_ledger(app: Any, rows: list[dict[str, Any]], *, full_ids: bool = True) -> bytes:
+    """The .xlsx of ledger read-model rows (``ledger_rows``), resident ids and phones in full,
+    or masked as the read model holds them (``full_ids=False``; src/api/ledger_export.py)."""
     lines = []
     for row in rows:
         authorize_read(row["path"])
-        subject: Any = app.repository.get(UUID(row["subject_id"]))
-        person = (subject.applicant if row["subject_kind"] == "placement"
-                  else {"resident_id": subject.resident_id, "phone": subject.phone})
+        person: dict[str, Any] = {"resident_id": row["resident_id_masked"],
+                                  "phone": row["phone_masked"]}
+        if full_ids:
+            subject: Any = app.repository.get(UUID(row["subject_id"]))
+            person = (subject.applicant if row["subject_kind"] == "placement"
+                      else {"resident_id": subject.resident_id, "phone": subject.phone})
         lines.append({
             **row, "resident_id": person["resident_id"], "phone": person.get("phone") or None,
             "post": row["post_title"], "kind": row["post_kind"],
