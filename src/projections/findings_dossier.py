@@ -44,11 +44,19 @@ def steps_of(subject_id: str, dossier: list[dict[str, Any]]) -> list[Step]:
 
 
 def month_counts(entries: list[dict[str, Any]]) -> tuple[int, int]:
+    """(months paid, months attended), a payment clawed back in full not counted as paid
+    (as ``Subject.months`` reads them: the empty-post signal, R-FRAUD-7)."""
     paid, attended = set(), set()
+    amounts: dict[str, int] = {}
     for entry in entries:
         x = entry["x"]
         if entry["k"] == "paid" or (entry["k"] == "month_reported" and x.get("amount")):
             paid.add(x["month"])
+            amounts[x["month"]] = int(x.get("amount") or 0) if entry["k"] == "paid" else -1
+        if entry["k"] == "clawed_back" and amounts.get(x["month"], -1) > 0:
+            amounts[x["month"]] -= int(x.get("amount") or 0)
+            if amounts[x["month"]] <= 0:
+                paid.discard(x["month"])
         if entry["k"] == "attendance_recorded" or (entry["k"] == "month_reported" and (
                 x.get("days") is not None or any((x.get("sig") or {}).values()))):
             attended.add(x["month"])

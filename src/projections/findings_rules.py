@@ -102,8 +102,11 @@ class Subject:
 
     @cached_property
     def months(self) -> dict[str, dict[str, Any]]:
-        """Each month's attendance and pay as recorded (the latest report of each)."""
+        """Each month's attendance and pay as recorded (the latest report of each). A payment
+        clawed back in full (R-PAY-3) no longer counts as paid: the money was recovered; the
+        month then carries ``recovered`` (the clawbacks), and keeps its history."""
         months: dict[str, dict[str, Any]] = {}
+        recovered: dict[str, list[Step]] = {}
         for s in self.steps:
             if s.kind in ("attendance_recorded", "paid", "clawed_back", "month_reported"):
                 entry = months.setdefault(s.data["month"], {"attendance": None, "paid": None})
@@ -112,7 +115,21 @@ class Subject:
                     entry["attendance"] = s
                 if s.kind == "paid" or (s.kind == "month_reported" and s.data.get("amount")):
                     entry["paid"] = s
+                if s.kind == "clawed_back":
+                    recovered.setdefault(s.data["month"], []).append(s)
+        for month, clawbacks in recovered.items():
+            entry = months[month]
+            paid = entry["paid"]
+            if paid is not None and paid.kind == "paid" and fully_recovered(paid, clawbacks):
+                entry["paid"], entry["recovered"] = None, clawbacks
         return dict(sorted(months.items()))
+
+
+def fully_recovered(paid: Step, clawbacks: list[Step]) -> bool:
+    """R-PAY-3: clawbacks recorded after the payment recover at least what it paid."""
+    amount = int(paid.data.get("amount") or 0)
+    back = sum(int(c.data.get("amount") or 0) for c in clawbacks if c.version > paid.version)
+    return amount > 0 and back >= amount
 
 
 PAID_STEPS = ("paid", "month_reported")
@@ -293,7 +310,7 @@ def age_and_identity(subject: Subject) -> Iterator[Finding]:
     for step in subject.of("applied", "onboarded", "extended", "imported", *PAID_STEPS):
         day = step.day
         if step.kind in PAID_STEPS:
-            if not _is_paid(step):
+            if not _is_paid(step) or subject.months[step.data["month"]].get("recovered"):
                 continue
             # The days paid for begin with the month, or with onboarding within it.
             day = max(parse_month(step.data["month"]), onboarded or date.min)

@@ -8,6 +8,10 @@ transaction: a crash loses the whole batch or none of it, so an event is never s
 applied twice. Concurrent followers queue on the tracking rows (``FOR UPDATE``; SQLite's write
 lock does the same) and the position moves by compare-and-set.
 
+A read model may defer costly work (the findings: src/projections/findings_rm.py) by marking
+it in its rows as it folds; ``settle`` does it once the log is caught up, in transactions of its
+own, so that a batch is cheap and a subject touched by many batches is worked on once.
+
 A read model's ``name`` carries its schema version: a release that changes its tables bumps
 it, and the new tables fill themselves from position 0 on first use.
 """
@@ -73,6 +77,11 @@ class ReadModelTables:
     def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
         raise NotImplementedError
 
+    def settle(self, conn: Connection) -> int:
+        """Work the fold deferred (marked in its rows, in its transaction), done once the log is
+        caught up; returns how much was done, 0 when nothing was left."""
+        return 0
+
 
 class Follower:
     """Keeps every registered read model up to date with the event log."""
@@ -125,8 +134,9 @@ class Follower:
             }
             start = min(positions.values()) + 1
             notes = app.recorder.select_notifications(start=start, limit=BATCH)
-            if not notes:
-                return None
+            if not notes:  # caught up: settle what the folds deferred, a chunk at a time
+                settled = sum(model.settle(conn) for model in self.read_models)
+                return None if settled == 0 else 0
             decoded = [_decoded(app, note) for note in notes]
             last = notes[-1].id
             for model in self.read_models:
