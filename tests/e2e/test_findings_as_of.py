@@ -18,15 +18,8 @@ from fastapi.testclient import TestClient
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
 from postledger.infrastructure.clock import BUSINESS_TZ
-from tests.e2e.test_findings_api import (
-    MONTHS_2024,
-    Clock,
-    Town,
-    clock,  # noqa: F401  (the fixture)
-    legacy,
-    ledger_file,
-    someone,
-)
+from tests.e2e.test_findings_api import MONTHS_2024, Clock, Town, ledger_file, legacy, someone
+from tests.e2e.test_findings_api import clock as clock_fixture  # noqa: F401  (pytest: "clock")
 from tests.e2e.test_placements_api import COUNTY, INSPECTOR, TOWNSHIP
 from tests.scenario import ADMIN as ADMIN_ACTOR
 
