@@ -82,46 +82,51 @@ class FindingsReadModel(ReadModelTables):
 
     # ------------------------------------------------------------------ county facts
     def _fold_county_facts(self, conn: Connection, events: Sequence[Applied]) -> set[str]:
-        """Policies, notices and officials; returns the counties whose placements to re-examine."""
+        """Policies, notices and officials, each table read and written once per batch;
+        returns the counties whose placements to re-examine."""
         counties: set[str] = set()
+        streams = _Keyed(conn, audit_streams, "stream_id", "county")
+        policies = _Keyed(conn, audit_policies, "county", "versions")
+        notices = _Keyed(conn, audit_notices, "post_id", "notices")
+        registered: list[dict[str, Any]] = []
         for applied in events:
             e, kind = applied.event, event_name(applied.topic)
             at = applied.recorded_at.isoformat()
             if applied.topic in ("postledger:policy:created", "postledger:post:created"):
-                _upsert(conn, audit_streams, "stream_id", str(applied.stream_id),
-                        {"county": e.county})
+                streams.put(str(applied.stream_id), e.county)
             elif applied.topic == "postledger:policy:terms_set":
-                county = _county_of(conn, str(applied.stream_id))
-                found = conn.execute(select(audit_policies.c.versions)
-                                     .where(audit_policies.c.county == county)).scalar()
-                versions = [*json.loads(found or "[]"),
-                            [e.effective_from.isoformat(), e.terms, at]]
-                _upsert(conn, audit_policies, "county", county,
-                        {"versions": json.dumps(versions, default=str)})
+                county = str(streams.get(str(applied.stream_id)) or "")
+                versions = json.loads(policies.get(county) or "[]")
+                versions.append([e.effective_from.isoformat(), e.terms, at])
+                policies.put(county, json.dumps(versions, default=str))
                 counties.add(county)
             elif kind == "notice_published":
                 pid = str(applied.stream_id)
-                found = conn.execute(select(audit_notices.c.notices)
-                                     .where(audit_notices.c.post_id == pid)).scalar()
-                notices = [*json.loads(found or "[]"),
-                           [e.date.isoformat(), e.closes_on.isoformat(), pid, applied.version, at]]
-                _upsert(conn, audit_notices, "post_id", pid, {"notices": json.dumps(notices)})
-                counties.add(_county_of(conn, pid))
+                listed = json.loads(notices.get(pid) or "[]")
+                listed.append([e.date.isoformat(), e.closes_on.isoformat(), pid,
+                               applied.version, at])
+                notices.put(pid, json.dumps(listed))
+                counties.add(str(streams.get(pid) or ""))
             elif kind == "registered":
-                self._fold_official(conn, applied)
+                registered.append(self._official(applied))
                 counties.add(e.county)
+        for keyed in (streams, policies, notices):
+            keyed.write()
+        for row in registered:
+            conn.execute(delete(officials).where(officials.c.id == row["id"]))
+            conn.execute(insert(officials).values(row))
         return counties
 
-    def _fold_official(self, conn: Connection, applied: Applied) -> None:
+    def _official(self, applied: Applied) -> dict[str, Any]:
         e = applied.event
-        _upsert(conn, officials, "id", str(applied.stream_id), {
-            "county": e.county, "jurisdiction": e.jurisdiction, "role": e.role, "name": e.name,
-            "person_hash": self.keys.hash(e.resident_id),
+        return {
+            "id": str(applied.stream_id), "county": e.county, "jurisdiction": e.jurisdiction,
+            "role": e.role, "name": e.name, "person_hash": self.keys.hash(e.resident_id),
             "resident_id_masked": mask_resident_id(e.resident_id),
             "household_hash": self.keys.hash(e.household_id),
             "address_hash": self.keys.hash(e.address), "version": applied.version,
             "registered_at": applied.recorded_at,
-        })
+        }
 
     # ------------------------------------------------------------------ subjects
     def _new_subject(self, sid: str, kind: str, e: Any) -> dict[str, Any]:
@@ -156,12 +161,28 @@ def _step_row(applied: Applied) -> dict[str, Any]:
             "step": json.dumps(step, ensure_ascii=False, default=str)}
 
 
-def _upsert(conn: Connection, table: Table, key: str, value: str, row: dict[str, Any]) -> None:
-    conn.execute(delete(table).where(table.c[key] == value))
-    conn.execute(insert(table).values({key: value, **row}))
+class _Keyed:
+    """One text value per key of a small table, read on first use and written back once."""
 
+    def __init__(self, conn: Connection, table: Table, key: str, value: str) -> None:
+        self.conn, self.table, self.key, self.value = conn, table, key, value
+        self.values: dict[str, str | None] = {}
+        self.changed: set[str] = set()
 
-def _county_of(conn: Connection, stream_id: str) -> str:
-    found = conn.execute(select(audit_streams.c.county)
-                         .where(audit_streams.c.stream_id == stream_id)).scalar()
-    return str(found or "")
+    def get(self, key: str) -> str | None:
+        if key not in self.values:
+            self.values[key] = self.conn.execute(select(self.table.c[self.value]).where(
+                self.table.c[self.key] == key)).scalar()
+        return self.values[key]
+
+    def put(self, key: str, value: str) -> None:
+        self.values[key] = value
+        self.changed.add(key)
+
+    def write(self) -> None:
+        changed = sorted(self.changed)
+        for chunk in chunks(changed):
+            self.conn.execute(delete(self.table).where(self.table.c[self.key].in_(chunk)))
+        if changed:
+            self.conn.execute(insert(self.table), [
+                {self.key: k, self.value: self.values[k]} for k in changed])

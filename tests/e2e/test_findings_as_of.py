@@ -13,15 +13,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 from fastapi.testclient import TestClient
 
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
 from postledger.infrastructure.clock import BUSINESS_TZ
 from tests.e2e.test_findings_api import MONTHS_2024, Clock, Town, ledger_file, legacy, someone
-from tests.e2e.test_findings_api import clock as clock_fixture  # noqa: F401  (pytest: "clock")
 from tests.e2e.test_placements_api import COUNTY, INSPECTOR, TOWNSHIP
 from tests.scenario import ADMIN as ADMIN_ACTOR
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The instant the store records each event (as in tests/e2e/test_findings_api.py)."""
+    chosen = Clock()
+    monkeypatch.setattr("eventsourcing.domain.datetime_now_with_tzinfo", lambda: chosen.now)
+    return chosen
 
 
 def at(day: date) -> str:
