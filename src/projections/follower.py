@@ -143,8 +143,9 @@ class Follower:
             decoded = [_decoded(app, note) for note in notes]
             last = notes[-1].id
             for model in self.read_models:
-                mine = [e for e in decoded
-                        if e.notification_id > positions[model.name] and model.handles(e.topic)]
+                handled = {t: model.handles(t) for t in {e.topic for e in decoded}}
+                after = positions[model.name]
+                mine = [e for e in decoded if handled[e.topic] and e.notification_id > after]
                 if mine:
                     model.fold(conn, mine)
                 moved = conn.execute(
