@@ -19,7 +19,6 @@ from uuid import UUID
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.values import parse_month
-from postledger.workflows.application import HistoryEntry
 from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
 from postledger.workflows.permissions import authorize, authorize_read, covers
 
@@ -98,21 +97,3 @@ def export_ledger(app: Any, rows: list[dict[str, Any]]) -> bytes:
             "amount_fen": row["net_paid_fen"] if row["paid_fen"] else None,
         })
     return write_ledger(lines)
-
-
-@dataclass(frozen=True)
-class SourcedHistoryEntry(HistoryEntry):
-    """A history entry that says, for imported history, where it was read (API.md v1.1)."""
-
-    source: dict[str, Any] | None = None
-
-
-def placement_history(app: Any, subject_id: UUID) -> list[SourcedHistoryEntry]:
-    """The history of a placement, or of a placement imported from a ledger file."""
-    found: Any = subject_id in app.repository and app.repository.get(subject_id)
-    if isinstance(found, LegacyPlacement):
-        authorize_read(found.path)
-    else:
-        app.get_placement(subject_id)  # 404 and the jurisdiction check
-    return [SourcedHistoryEntry(**vars(entry), source=entry.data.get("source"))
-            for entry in app.history(subject_id)]

@@ -106,10 +106,29 @@ STEPS: Names = {
     "warnings": ("警告", "warning"),
     "annual-review": ("年度考核", "annual review"),
     "exit": ("退出", "exit"),
+    "extension": ("延期（R-EXIT-2）", "extension (R-EXIT-2)"),
     "withdrawal": ("撤回申请", "withdrawal"),
     "review": ("审核", "review"),
     "payment": ("发放", "payment"),
     "clawback": ("追回", "clawback"),
+}
+
+# Who an official is (API.md v1.1 "Officials"; src/domain/official.py OFFICIAL_ROLES).
+OFFICIAL_ROLES: Names = {
+    "secretary": ("村党支部书记", "party secretary"),
+    "director": ("村委会主任", "committee director"),
+    "member": ("村委委员", "committee member"),
+    "clerk": ("村（社区）文书", "clerk"),
+    "village": ("村级审核人", "village reviewer"),
+    "township": ("乡镇审核人", "township reviewer"),
+    "county": ("县级审核人", "county reviewer"),
+}
+
+# The bases of an extension (R-EXIT-2).
+EXTENSION_BASES: Names = {
+    "near_retirement": ("距法定退休年龄不足5年", "under 5 years from retirement age"),
+    "disabled": ("持证残疾人", "registered disability"),
+    "zero_employment_family": ("零就业家庭", "zero-employment family"),
 }
 
 # The certificates of the claim forms (API.md, facts by type).
@@ -155,6 +174,7 @@ PARAMETERS: Names = {
 TABLES: dict[str, Names] = {
     "STATES": STATES, "ROLES": ROLES, "CLAIM_TYPES": CLAIM_TYPES, "EVENTS": EVENTS,
     "STEPS": STEPS, "CHOICES": CHOICES, "PARAMETERS": PARAMETERS,
+    "OFFICIAL_ROLES": OFFICIAL_ROLES, "EXTENSION_BASES": EXTENSION_BASES,
 }
 
 # Kinds of code named by the domain's registry of labels (src/domain/labels.py).
