@@ -88,9 +88,15 @@ class Subject:
     terms: Callable[[date], PolicyTerms]
     notices: list[tuple[date, date, Evidence]] = field(default_factory=list)
     officials: list[Official] = field(default_factory=list)
+    _of: dict[tuple[str, ...], list[Step]] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     def of(self, *kinds: str) -> list[Step]:
-        return [s for s in self.steps if s.kind in kinds]
+        """The steps of these kinds, in order (each selection made once: the rules ask for the
+        same few many times over)."""
+        if kinds not in self._of:
+            self._of[kinds] = [s for s in self.steps if s.kind in kinds]
+        return list(self._of[kinds])
 
     def found(self, rule: str, steps: list[Step], detail: str, detail_zh: str,
               also: tuple[Evidence, ...] = ()) -> Finding:
