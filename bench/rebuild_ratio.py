@@ -18,6 +18,7 @@ import cProfile
 import io
 import json
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -71,8 +72,9 @@ def main() -> int:
     if args.database_url:
         print(json.dumps(measure(Settings(database_url=args.database_url), args.profile)))
         return 0
-    scratch = Path(tempfile.mkdtemp(prefix="postledger-rebuild-"))
+    scratch: Path | None = None
     if args.store == "sqlite":
+        scratch = Path(tempfile.mkdtemp(prefix="postledger-rebuild-"))
         location = Location(Settings(database_url=f"sqlite:///{scratch}/{uuid4().hex[:8]}.db"))
     else:
         schema = f"bench_{uuid4().hex[:12]}"
@@ -90,6 +92,8 @@ def main() -> int:
     finally:
         if not args.keep:
             location.drop()
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
