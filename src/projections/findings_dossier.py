@@ -12,21 +12,25 @@ from postledger.projections.findings_rules import Step
 DATE_KEYS = ("ends_on", "agreement_end", "until")
 
 
+# The facts of each kind of event the rules read: {key in the step: attribute of the event}.
+PICKS: dict[str, dict[str, str]] = {
+    "village_reviewed": {"approve": "approve"}, "township_reviewed": {"approve": "approve"},
+    "publicity_started": {"ends_on": "ends_on"}, "onboarded": {"agreement_end": "agreement_end"},
+    "extended": {"until": "until"},
+    "attendance_recorded": {"month": "month", "days": "days_worked", "sig": "signatures"},
+    "paid": {"month": "month", "amount": "amount_fen"},
+    "clawed_back": {"month": "month", "amount": "amount_fen"},
+    "annually_reviewed": {"year": "year", "passed": "passed"},
+    "exited": {"reason": "reason"}, "ended_automatically": {"reason": "reason"},
+    "month_reported": {"month": "month", "days": "days_worked", "sig": "signatures",
+                       "amount": "amount_fen"},
+}
+NOTHING: dict[str, str] = {}
+
+
 def step_data(kind: str, e: Any) -> dict[str, Any]:
     """The facts of an event the rules read."""
-    picks = {
-        "village_reviewed": {"approve": "approve"}, "township_reviewed": {"approve": "approve"},
-        "publicity_started": {"ends_on": "ends_on"}, "onboarded": {"agreement_end": "agreement_end"},
-        "extended": {"until": "until"},
-        "attendance_recorded": {"month": "month", "days": "days_worked", "sig": "signatures"},
-        "paid": {"month": "month", "amount": "amount_fen"},
-        "clawed_back": {"month": "month", "amount": "amount_fen"},
-        "annually_reviewed": {"year": "year", "passed": "passed"},
-        "exited": {"reason": "reason"}, "ended_automatically": {"reason": "reason"},
-        "month_reported": {"month": "month", "days": "days_worked", "sig": "signatures",
-                           "amount": "amount_fen"},
-    }.get(kind, {})
-    return {key: getattr(e, attr, None) for key, attr in picks.items()}
+    return {key: getattr(e, attr, None) for key, attr in PICKS.get(kind, NOTHING).items()}
 
 
 def steps_of(subject_id: str, dossier: list[dict[str, Any]]) -> list[Step]:
