@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("verify", help="the tamper check: recompute every hash chain (R-FRAUD-8)"
                         ).add_argument("--county", default=None)
+    audit = commands.add_parser("audit", help="audit upkeep (admin)")
+    audit.add_subparsers(dest="audit_command", required=True).add_parser(
+        "adopt-chain-heads", help="anchor a head for each stream written before chain heads, "
+        "once its chain is intact (R-FRAUD-8)")
     ledger = commands.add_parser("ledger", help="the monthly real-name ledger file (.xlsx)")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_import = ledger_commands.add_parser("import", help="record a ledger file as reported")
@@ -114,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_scheduler(services, args.as_of, args.within or "", args.dry_run)
         if args.command == "projections":
             return _rebuild(services)
-        if args.command in ("verify", "ledger"):
+        if args.command in ("verify", "ledger", "audit"):
             from postledger.api.cli_audit import run_audit_command
 
             return run_audit_command(services, args)

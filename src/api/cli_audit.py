@@ -1,4 +1,5 @@
-"""``postledger verify`` and ``postledger ledger import|export`` (API.md "Command line")."""
+"""``postledger verify``, ``postledger audit adopt-chain-heads`` and ``postledger ledger
+import|export`` (API.md "Command line")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ CLI_NAME = "cli"
 def run_audit_command(services: Services, args: argparse.Namespace) -> int:
     if args.command == "verify":
         return _verify(services, args.county)
+    if args.command == "audit":
+        return _adopt_chain_heads(services)
     if args.ledger_command == "import":
         return _import(services, Path(args.file), args.county)
     return _export(services, args)
@@ -37,6 +40,22 @@ def _verify(services: Services, county: str | None) -> int:
                       "checked_events": report.checked_events,
                       "broken": [{"stream_id": b.stream_id, "version": b.version,
                                   "problem": b.problem} for b in report.broken]},
+                     ensure_ascii=False, indent=2))
+    return 0 if report.ok else 1
+
+
+def _adopt_chain_heads(services: Services) -> int:
+    """Heads for the streams of a store written before chain heads existed (R-FRAUD-8). The
+    command line acts as an admin; the adoption is logged and recorded. Exit 1 when a stream
+    was refused for a broken chain."""
+    from postledger.workflows.verify import adopt_chain_heads
+
+    with acting_as(Actor("admin", "", CLI_NAME)):
+        report = adopt_chain_heads(services.ledger)
+    print(json.dumps({"ok": report.ok, "adopted": len(report.adopted),
+                      "anchored_already": report.anchored,
+                      "refused": [{"stream_id": b.stream_id, "version": b.version,
+                                   "problem": b.problem} for b in report.refused]},
                      ensure_ascii=False, indent=2))
     return 0 if report.ok else 1
 
