@@ -120,6 +120,20 @@ def assert_whole(services: Services, placement_ids: list[UUID]) -> dict[str, int
     return counted
 
 
+def whole_once_settled(services: Services, placement_ids: list[UUID],
+                       attempts: int = 20) -> dict[str, int]:
+    """``assert_whole`` just after a kill: a commit the killed process had already sent may
+    land while the placements are being read one by one, so a read can catch a placement
+    before it and its seat after it. A torn save would stay torn; that race settles, so the
+    check is repeated a few times before it fails."""
+    for _ in range(attempts - 1):
+        try:
+            return assert_whole(services, placement_ids)
+        except AssertionError:
+            time.sleep(0.5)
+    return assert_whole(services, placement_ids)
+
+
 def read_model_rows(services: Services) -> dict[str, list[tuple[Any, ...]]]:
     with services.read_model.engine.connect() as conn:
         return {table.name: sorted(tuple(r) for r in conn.execute(select(table)))
