@@ -183,7 +183,7 @@ def _placement_tasks(row: dict[str, Any], today: date) -> list[dict[str, Any]]:
         tasks.append(task("attendance", add_months(parse_month(next_month), 1), month=next_month))
     if row["unpaid_months"]:
         tasks.append(task("payment", None, months=row["unpaid_months"]))
-    review_due = add_months(row["last_review_on"] or onboarded, 12)  # R-REV-1
+    review_due = row["review_due_on"] or onboarded  # R-REV-1, read by the domain's rule
     if (review_due - today).days <= REVIEW_NOTICE_DAYS:
         tasks.append(task("annual_review", review_due))
     return tasks

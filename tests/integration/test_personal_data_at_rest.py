@@ -167,14 +167,14 @@ def test_claim_limits_are_found_by_a_keyed_hash_and_still_hold(
 # and the placement list (whose task or row is whose), the claims to review, the officials
 # register. Resident ids, phones, household ids and addresses stand nowhere in clear: the
 # lists show ``520524********001X`` and ``138****0001`` and match on keyed hashes.
-# The findings' dossier keeps each month's signatures, which R-FRAUD-5 compares with each other
+# The findings' steps keep each month's signatures, which R-FRAUD-5 compares with each other
 # and with the officials register (checked below: a name stands there only as a signature or
 # an actor).
 NAME_COLUMNS = {
-    ("rm_placements_v3", "name"), ("rm_ledger_subjects_v1", "name"),
+    ("rm_placements_v4", "name"), ("rm_ledger_subjects_v1", "name"),
     ("rm_ledger_months_v1", "worker"), ("rm_ledger_months_v1", "secretary"),
     ("rm_ledger_months_v1", "member"), ("rm_claims_v3", "claimant_name"),
-    ("rm_officials_v1", "name"), ("rm_audit_subjects_v1", "dossier"),
+    ("rm_officials_v2", "name"), ("rm_audit_steps_v2", "step"),
 }
 HOUSEHOLD = "HH-520524-0077"
 
@@ -220,7 +220,7 @@ def test_read_models_and_the_access_log_hold_no_resident_id_phone_or_address_in_
     services.read_model.catch_up(services.ledger)
 
     stored = outside_the_event_store(services)
-    assert ("rm_placements_v3", "person_hash") in stored  # the tables were read
+    assert ("rm_placements_v4", "person_hash") in stored  # the tables were read
     everything = "\n".join(stored.values())
     secrets = [applicant["resident_id"], applicant["resident_id"][:14], applicant["phone"],
                ADDRESS, HOUSEHOLD, official["resident_id"], official["household_id"],
@@ -232,10 +232,10 @@ def test_read_models_and_the_access_log_hold_no_resident_id_phone_or_address_in_
                      if any(name in values for name in names)}
     assert holding_names <= NAME_COLUMNS, holding_names - NAME_COLUMNS
     with services.read_model.engine.connect() as conn:
-        dossiers = [json.loads(d) for d in conn.execute(
-            text("SELECT dossier FROM rm_audit_subjects_v1")).scalars()]
-    assert dossiers
-    for entry in (e for dossier in dossiers for e in dossier):
+        steps = [json.loads(s) for s in conn.execute(
+            text("SELECT step FROM rm_audit_steps_v2")).scalars()]
+    assert steps
+    for entry in steps:
         beside = json.dumps({**entry, "a": None, "x": {**entry["x"], "sig": None}},
                             ensure_ascii=False)
         assert not [name for name in names if name in beside], entry
