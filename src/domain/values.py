@@ -256,12 +256,32 @@ PYDANTIC_ZH: dict[str, str] = {
 }
 
 
+# Where pydantic's context gives the bound, it is named: "须不小于 1" rather than "数值过小".
+_BOUND_ZH: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("ge", "须不小于 {}"), "greater_than": ("gt", "须大于 {}"),
+    "less_than_equal": ("le", "须不大于 {}"), "less_than": ("lt", "须小于 {}"),
+    "too_short": ("min_length", "至少 {} 项"), "too_long": ("max_length", "至多 {} 项"),
+    "string_too_short": ("min_length", "至少 {} 个字符"),
+    "string_too_long": ("max_length", "至多 {} 个字符"),
+}
+
+
 def problem_zh(error: Mapping[str, Any]) -> str | None:
     """One pydantic error's wording for a Chinese reader: the value type's own
-    (``ctx["zh"]``), else pydantic's error type in Chinese, else None."""
+    (``ctx["zh"]``), else pydantic's error type in Chinese (with its bound or its allowed
+    values where the context gives them), else None."""
     context = error.get("ctx") or {}
-    found = context.get("zh") or PYDANTIC_ZH.get(str(error.get("type", "")))
-    return str(found) if found else None
+    if context.get("zh"):
+        return str(context["zh"])
+    kind = str(error.get("type", ""))
+    bound = _BOUND_ZH.get(kind)
+    if bound is not None and bound[0] in context:
+        return bound[1].format(context[bound[0]])
+    if kind == "literal_error" and "expected" in context:
+        allowed = re.findall(r"'([^']*)'", str(context["expected"]))
+        if allowed:
+            return f"须为 {'、'.join(allowed)}{' 之一' if len(allowed) > 1 else ''}"
+    return PYDANTIC_ZH.get(kind)
 
 
 # ---------------------------------------------------------------------- reading outside models
