@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.values import parse_month
 from postledger.workflows.application import HistoryEntry
-from postledger.workflows.ledger_bulk import NativeMonths, save_in_chunks
+from postledger.workflows.ledger_bulk import Aggregates, NativeMonths, save_in_chunks
 from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
 from postledger.workflows.permissions import authorize, authorize_read, covers
 
@@ -46,9 +44,7 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
     who = authorize("import_ledger", county)
     sheet = read_ledger(data)
     unreadable = list(sheet.unreadable)
-    touched: dict[UUID, LegacyPlacement] = {}
-    native = NativeMonths(app)
-    imported = 0
+    placed: list[tuple[LedgerLine, str]] = []
     for line in sheet.lines:
         path = jurisdiction_path(county, line.township, line.village)
         places = (("township", line.township), ("village", line.village or "-"))
@@ -57,7 +53,15 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
         if problem or not covers(who, path):
             why = problem or f"{path} is outside {who.jurisdiction}"
             unreadable.append(Unreadable(row=line.row, reason=why))
-            continue
+        else:
+            placed.append((line, path))
+    touched: dict[UUID, LegacyPlacement] = {}
+    native = NativeMonths(app)
+    native.preload((line for line, _ in placed), (
+        legacy_placement_id(path, line.resident_id, line.post, line.onboarded_on)
+        for line, path in placed))
+    imported = 0
+    for line, path in placed:
         held = native.placement_of(line, path)
         if held is not None:
             refused = native.record(line, held)
@@ -67,7 +71,7 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
                 imported += 1
             continue
         source = {"file": file_name, "sheet": sheet.sheet, "row": line.row}
-        placement = _legacy_placement(app, touched, county, line, source)
+        placement = _legacy_placement(native.aggregates, touched, county, line, source)
         signatures = {"secretary": line.secretary, "member": line.member, "worker": line.worker}
         reported = {"days_worked": line.days_worked, "signatures": signatures,
                     "amount_fen": line.amount_fen, "source": source}
@@ -85,16 +89,13 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
     return ImportReport(rows=sheet.rows, imported=imported, unreadable=unreadable)
 
 
-def _legacy_placement(app: Any, touched: dict[UUID, LegacyPlacement], county: str,
-                      line: LedgerLine, source: dict[str, Any]) -> LegacyPlacement:
+def _legacy_placement(aggregates: Aggregates, touched: dict[UUID, LegacyPlacement],
+                      county: str, line: LedgerLine, source: dict[str, Any]) -> LegacyPlacement:
     path = jurisdiction_path(county, line.township, line.village)
     key = legacy_placement_id(path, line.resident_id, line.post, line.onboarded_on)
     if key in touched:
         return touched[key]
-    try:
-        found = app.repository.get(key)
-    except AggregateNotFoundError:
-        found = None
+    found = aggregates.get(key)
     if found is not None:
         assert isinstance(found, LegacyPlacement)
         touched[key] = found

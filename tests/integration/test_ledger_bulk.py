@@ -17,11 +17,13 @@ from postledger.api.deps import Services
 from postledger.api.main import open_services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import PostLedgerError
+from postledger.domain.indexes import person_index_id
+from postledger.infrastructure import streams
 from postledger.infrastructure.clock import BusinessClock
 from postledger.infrastructure.settings import Settings
 from postledger.workflows import ledger_bulk
 from postledger.workflows.application import ConcurrentChange, PostLedger
-from postledger.workflows.ledger_bulk import chunks
+from postledger.workflows.ledger_bulk import Aggregates, chunks
 from postledger.workflows.ledger_file import write_ledger
 from postledger.workflows.ledger_io import import_ledger
 from tests.scenario import ADMIN, COUNTY, COUNTY_STAFF, SIGNED, TOWNSHIP, VILLAGE, County, person
@@ -108,6 +110,31 @@ def test_a_file_records_exactly_what_the_service_commands_record(ledger: PostLed
     assert "(R-PAY-2)" in reasons[4] and "attendance recorded" in reasons[4]
     assert "(R-PAY-1)" in reasons[5] and "attendance recorded" in reasons[5]
     assert all("(R-ATT-1)" in reasons[r] and "nothing recorded" in reasons[r] for r in (6, 7, 8))
+    # and each stream's hash chain runs on unbroken through the new events (R-FRAUD-8)
+    with acting_as(ADMIN):
+        for p in by_file:
+            history = ledger.history(p.id)
+            assert [e.previous_hash for e in history] == ["", *(e.hash for e in history[:-1])]
+
+
+def test_aggregates_read_in_bulk_are_those_the_repository_replays(ledger: PostLedger) -> None:
+    # Given placements with attendance and a warning, their posts and their people's indexes
+    made = placements(ledger, 1, 3)
+    with acting_as(ADMIN):
+        ledger.warn(made[0].id, date=IMPORT_DAY, reason="缺勤")
+    ids = [*(p.id for p in made), made[0].post_id,
+           *(person_index_id(p.applicant["resident_id"], ledger.person_key) for p in made)]
+    # when they are read a page at a time and folded (with a page of 2: several queries)
+    bulk = Aggregates(ledger)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(streams, "PAGE", 2)
+        bulk.load([*ids, UUID(int=7)])
+    # then each is the aggregate the repository replays, to its chain's last hash
+    for aggregate_id in ids:
+        replayed = vars(ledger.repository.get(aggregate_id))
+        assert vars(bulk.get(aggregate_id)) == replayed
+        assert replayed["last_event_hash"]
+    assert bulk.get(UUID(int=7)) is None  # no such stream
 
 
 def test_the_whole_file_is_one_transaction_within_the_bound(ledger: PostLedger) -> None:
