@@ -28,9 +28,10 @@ from postledger.api.routers import (
     scheduler,
 )
 from postledger.infrastructure.clock import BusinessClock
+from postledger.infrastructure.schema_lock import schema_lock
 from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import CatchUpLoop, ReadModel
-from postledger.workflows.application import open_application, schema_lock
+from postledger.workflows.application import open_application
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
 
 

@@ -30,7 +30,7 @@ from postledger.domain.errors import (
 )
 from postledger.domain.rules import rule_statement
 from postledger.domain.values import mask_personal
-from postledger.workflows.application import ConcurrentChange
+from postledger.workflows.store import ConcurrentChange
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://postledger.example/problems/"
@@ -60,6 +60,7 @@ class FieldProblem(BaseModel):
     field: str
     problem: str
     rule: str | None = None
+    problem_zh: str | None = None
 
 
 class Problem(BaseModel):
@@ -78,13 +79,14 @@ class Problem(BaseModel):
 
 def problem(
     status: int, title: str, detail: str, *, rule: str | None, slug: str,
-    language: str = "en", **extra: Any
+    language: str = "en", detail_zh: str | None = None, **extra: Any
 ) -> JSONResponse:
     # The rule's wording comes from the catalogue (src/domain/rules.py), in Chinese when the
-    # request prefers it; the specific detail follows it.
+    # request prefers it; the specific detail follows it, in Chinese where the error has it.
     statement = rule_statement(rule, language)
-    if statement is not None and language == "zh":
-        detail = f"{statement}（{rule}）：{detail}"
+    if language == "zh":
+        specific = detail_zh or detail
+        detail = f"{statement}（{rule}）：{specific}" if statement is not None else specific
     body = {
         "type": f"{PROBLEM_BASE}{slug}",
         "title": title,
@@ -116,24 +118,31 @@ def preferred_language(request: Request) -> str:
 
 
 def invalid(errors: list[dict[str, Any]], rule: str | None = None,
-            language: str = "en") -> JSONResponse:
+            language: str = "en", detail_zh: str | None = None) -> JSONResponse:
     """A 422 naming each field at fault; the top ``rule`` is the first one a field carries."""
     for error in errors:
         error["problem"] = mask_personal(str(error["problem"]))
+        if error.get("problem_zh"):
+            error["problem_zh"] = mask_personal(str(error["problem_zh"]))
+        else:
+            error.pop("problem_zh", None)
     rule = rule or next((e["rule"] for e in errors if e.get("rule")), None)
     detail = "; ".join(f"{e['field']}: {e['problem']}" if e["field"] else str(e["problem"])
                        for e in errors)
+    if detail_zh is None and errors and all(e.get("problem_zh") for e in errors):
+        detail_zh = "；".join(f"{e['field']}：{e['problem_zh']}" if e["field"]
+                              else str(e["problem_zh"]) for e in errors)
     return problem(422, "Unprocessable Content", detail, rule=rule, slug="invalid-input",
-                   language=language, fact=errors[0]["field"] if errors else None,
-                   errors=errors)
+                   language=language, detail_zh=detail_zh,
+                   fact=errors[0]["field"] if errors else None, errors=errors)
 
 
 def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
     if isinstance(exc, InvalidInput):
         field = exc.fact or ""
         message = exc.detail.removeprefix(f"{field}: ") if field else exc.detail
-        return invalid([{"field": field, "problem": message, "rule": exc.rule}], exc.rule,
-                       language)
+        return invalid([{"field": field, "problem": message, "rule": exc.rule,
+                         "problem_zh": exc.detail_zh}], exc.rule, language)
     status = STATUS_BY_ERROR[type(exc)]
     extra: dict[str, Any] = {}
     for name in ("state", "fact"):  # the subject's state (409); the input fact at fault
@@ -142,8 +151,22 @@ def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
             extra[name] = value
     return problem(
         status, HTTPStatus(status).phrase, exc.detail, rule=exc.rule,
-        slug=TYPE_SLUG[type(exc)], language=language, **extra,
+        slug=TYPE_SLUG[type(exc)], language=language, detail_zh=exc.detail_zh, **extra,
     )
+
+
+# Pydantic's own refusals a person meets most, in Chinese (the value types of
+# src/domain/values.py carry their own).
+PYDANTIC_ZH: dict[str, str] = {
+    "missing": "缺少此项", "extra_forbidden": "不接受此项", "int_type": "须为整数",
+    "int_parsing": "须为整数", "bool_type": "须为 true 或 false", "string_type": "须为文本",
+    "dict_type": "须为对象", "list_type": "须为列表", "model_type": "须为对象",
+    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大",
+    "less_than": "数值过大", "too_short": "项数过少", "too_long": "项数或长度过多",
+    "string_too_long": "文本过长", "string_too_short": "文本过短", "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值", "json_invalid": "不是有效的 JSON", "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID", "float_type": "须为数字",
+}
 
 
 def _field_problem(error: Any) -> dict[str, Any]:
@@ -151,12 +174,14 @@ def _field_problem(error: Any) -> dict[str, Any]:
     location = [str(part) for part in error.get("loc", ())]
     if location and location[0] in ("body", "query", "path", "header"):
         location = location[1:]
-    rule = (error.get("ctx") or {}).get("rule")
+    context = error.get("ctx") or {}
+    rule = context.get("rule")
     if rule is None:
         rule = next((RULE_BY_FIELD[p] for p in location if p in RULE_BY_FIELD), None)
+    kind = str(error.get("type", ""))
     return {"field": ".".join(location), "problem": str(error.get("msg", "")), "rule": rule,
-            "loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")),
-            "type": str(error.get("type", ""))}
+            "problem_zh": context.get("zh") or PYDANTIC_ZH.get(kind),
+            "loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": kind}
 
 
 def install(app: FastAPI) -> None:

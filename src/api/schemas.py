@@ -32,7 +32,7 @@ from postledger.domain.values import (
     SubjectId,
     Year,
 )
-from postledger.workflows.application import HistoryEntry
+from postledger.workflows.history import HistoryEntry
 
 
 class Strict(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from postledger.domain.labels import LABELS
 from postledger.domain.step_table import StepTable
 
 
@@ -44,15 +45,8 @@ TRANSITIONS: list[dict[str, Any]] = [
 
 _TABLE = StepTable(ClaimState, TRANSITIONS, initial=S.SUBMITTED)
 
-# The API's names for the triggers, for ``allowed_steps`` in responses.
-STEP_NAMES: dict[str, str] = {
-    "approve": "review",
-    "reject": "review",
-    "withdraw": "withdrawal",
-    "pay": "payment",
-    "claw_back_part": "clawback",
-    "claw_back_rest": "clawback",
-}
+# The API's names for the triggers, for ``allowed_steps`` in responses (src/domain/labels.py).
+STEP_NAMES: dict[str, str] = {code: en for code, (_, en, _) in LABELS["claim_step"].items()}
 
 
 def next_state(state: ClaimState, trigger: str) -> ClaimState | None:

@@ -9,7 +9,7 @@ today's flow table what a past event meant.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -17,16 +17,17 @@ from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput, StepNotAllowed
-from postledger.domain.placement_facts import PlacementFacts
-from postledger.domain.placement_flow import (
-    STEP_NAMES,
-    PlacementState,
-    allowed_steps,
-    next_state,
-    refusal_rule,
+from postledger.domain.placement_checks import (
+    check_automatic_end,
+    check_clawback,
+    check_objection,
+    check_open_objection,
+    check_unpaid_with_attendance,
+    publicity_end,
 )
+from postledger.domain.placement_facts import PlacementFacts
+from postledger.domain.placement_flow import PlacementState, require_step
 from postledger.domain.placement_rules import (
-    AUTOMATIC_EXIT_REASONS,
     SELECTION_METHODS,
     agreement_end_within_term,
     check_age,
@@ -111,23 +112,7 @@ class Placement(PlacementFacts, LedgerAggregate):
 
     # ------------------------------------------------------------------ guards
     def _require(self, trigger: str, day: date) -> PlacementState:
-        """R-FLOW-1: the step must be allowed in this state and not dated before the last one."""
-        dest = next_state(self.state, trigger)
-        if dest is None:
-            possible = ", ".join(sorted({STEP_NAMES[t] for t in allowed_steps(self.state)}))
-            raise StepNotAllowed(
-                f"step {STEP_NAMES[trigger]} is not allowed while the placement is "
-                f"{self.state.value}; possible now: {possible or 'none (ended)'}",
-                rule=refusal_rule(self.state, trigger),
-                state=self.state.value,
-            )
-        if day < self.last_date:
-            raise InvalidInput(
-                f"date {day} is before the previous step of this placement ({self.last_date}); "
-                "steps are recorded in order",
-                rule="R-FLOW-1",
-            )
-        return dest
+        return require_step(self.state, trigger, day, self.last_date)
 
     # ------------------------------------------------------------------ reviews
     def village_review(self, *, date: date, approve: bool, reason: str | None) -> None:
@@ -180,19 +165,7 @@ class Placement(PlacementFacts, LedgerAggregate):
     # ------------------------------------------------------------------ publicity
     def start_publicity(self, *, date: date, ends_on: date | None, terms: PlacementTerms) -> None:
         self._require("start_publicity", date)
-        if terms.selection_required and self.state is S.TOWNSHIP_APPROVED:
-            raise StepNotAllowed(
-                "the county requires a selection (考试环节) before the publicity",
-                rule="R-FLOW-4", state=self.state.value,
-            )
-        earliest_end = date + timedelta(days=terms.publicity_days)
-        ends = ends_on or earliest_end
-        if ends < earliest_end:
-            raise InvalidInput(
-                f"publicity must last at least {terms.publicity_days} days: "
-                f"from {date} it ends on {earliest_end} at the earliest, not {ends}",
-                rule="R-PUB-1",
-            )
+        ends = publicity_end(on=date, ends_on=ends_on, terms=terms, state=self.state)
         self._publicity_started(date=date, ends_on=ends)
 
     @event("PublicityStarted", topic="postledger:placement:publicity_started")
@@ -204,39 +177,23 @@ class Placement(PlacementFacts, LedgerAggregate):
     def raise_objection(self, *, date: date, raised_by: str, text: str) -> str:
         self._require("raise_objection", date)
         assert self.publicity is not None
-        if date > self.publicity["ends_on"]:
-            raise InvalidInput(
-                f"publicity ended on {self.publicity['ends_on']}; objections are raised during it",
-                rule="R-PUB-2",
-            )
-        if not raised_by.strip() or not text.strip():
-            raise InvalidInput("an objection names who raised it and what it says", rule="R-PUB-2")
+        check_objection(on=date, publicity_ends_on=self.publicity["ends_on"],
+                        raised_by=raised_by, text=text)
         objection_id = str(uuid4())
         self._objection_raised(date=date, objection_id=objection_id, raised_by=raised_by, text=text)
         return objection_id
 
     @event("ObjectionRaised", topic="postledger:placement:objection_raised")
     def _objection_raised(self, date: date, objection_id: str, raised_by: str, text: str) -> None:
-        self.objections[objection_id] = {
-            "date": date,
-            "raised_by": raised_by,
-            "text": text,
-            "resolution": None,
-        }
+        self.objections[objection_id] = {"date": date, "raised_by": raised_by, "text": text,
+                                         "resolution": None}
         self.state = S.OBJECTION_PENDING
         self.last_date = date
 
     def resolve_objection(
         self, *, date: date, objection_id: str, upheld: bool, reason: str
     ) -> None:
-        if objection_id not in self.objections:
-            raise InvalidInput(f"no objection {objection_id} on this placement", rule="R-PUB-2")
-        if self.objections[objection_id]["resolution"] is not None:
-            raise StepNotAllowed(
-                f"objection {objection_id} is already resolved",
-                rule="R-PUB-2",
-                state=self.state.value,
-            )
+        check_open_objection(self.objections, objection_id, state=self.state.value)
         self._require(self._resolution_trigger(objection_id, upheld), date)
         if not reason.strip():
             raise InvalidInput("a resolution states its reason", rule="R-PUB-2")
@@ -250,11 +207,8 @@ class Placement(PlacementFacts, LedgerAggregate):
 
     @event("ObjectionResolved", topic="postledger:placement:objection_resolved")
     def _objection_resolved(self, date: date, objection_id: str, upheld: bool, reason: str) -> None:
-        self.objections[objection_id]["resolution"] = {
-            "date": date,
-            "upheld": upheld,
-            "reason": reason,
-        }
+        self.objections[objection_id]["resolution"] = {"date": date, "upheld": upheld,
+                                                       "reason": reason}
         # R-PUB-2: upheld rejects; the last one dismissed resumes the publicity.
         if upheld:
             self.state = S.REJECTED
@@ -303,47 +257,29 @@ class Placement(PlacementFacts, LedgerAggregate):
         self.last_date = date
 
     # ------------------------------------------------------------------ attendance and pay
-    def record_attendance(
-        self,
-        *,
-        date: date,
-        month: str,
-        days_worked: int,
-        signatures: dict[str, str],
-        ends: tuple[date, str] | None = None,
-    ) -> None:
+    def record_attendance(self, *, date: date, month: str, days_worked: int,
+                          signatures: dict[str, str], ends: tuple[date, str] | None = None) -> None:
         self._require("record_attendance", date)
         assert self.onboarded_on is not None
         refuse_months_after_end(month, parse_month(month), ends)
         signed = check_attendance(month=month, on=date, days_worked=days_worked,
                                   signatures=signatures, onboarded_on=self.onboarded_on)
         if month in self.attendance:
-            raise self._refusal(f"attendance for {month} is already recorded", "R-ATT-1")
-        self._attendance_recorded(
-            date=date, month=month, days_worked=days_worked, signatures=signed
-        )
+            raise StepNotAllowed(f"attendance for {month} is already recorded", rule="R-ATT-1",
+                                 state=self.state.value, zh=f"{month} 的考勤已记录")
+        self._attendance_recorded(date=date, month=month, days_worked=days_worked,
+                                  signatures=signed)
 
     @event("AttendanceRecorded", topic="postledger:placement:attendance_recorded")
     def _attendance_recorded(
         self, date: date, month: str, days_worked: int, signatures: dict[str, str]
     ) -> None:
-        self.attendance[month] = {
-            "date": date,
-            "days_worked": days_worked,
-            "signatures": signatures,
-        }
+        self.attendance[month] = {"date": date, "days_worked": days_worked,
+                                  "signatures": signatures}
         self.last_date = date
 
-    def pay(
-        self,
-        *,
-        date: date,
-        month: str,
-        amount_fen: int | None,
-        standard_fen: int,
-        terms: PlacementTerms,
-        ends: tuple[date, str] | None = None,
-    ) -> int:
+    def pay(self, *, date: date, month: str, amount_fen: int | None, standard_fen: int,
+            terms: PlacementTerms, ends: tuple[date, str] | None = None) -> int:
         """R-PAY-1/2, R-REV-1: pay a month's subsidy against its signed attendance; returns
         the amount.
 
@@ -352,12 +288,8 @@ class Placement(PlacementFacts, LedgerAggregate):
         self._require("pay", date)
         first = parse_month(month)
         refuse_months_after_end(month, first, ends)
-        if month not in self.attendance:
-            raise self._refusal(f"no signed attendance for {month}: a month is paid only "
-                                "against it", "R-PAY-2")
-        if month in self.payments:
-            raise self._refusal(f"{month} was already paid on {self.payments[month]['date']}",
-                                "R-PAY-2")
+        check_unpaid_with_attendance(month, self.attendance, self.payments,
+                                     state=self.state.value)
         assert self.onboarded_on is not None
         amount = payable(month=month, first=first, amount_fen=amount_fen,
                          days_worked=int(self.attendance[month]["days_worked"]),
@@ -366,9 +298,6 @@ class Placement(PlacementFacts, LedgerAggregate):
                          state=self.state.value)
         self._paid(date=date, month=month, amount_fen=amount)
         return amount
-
-    def _refusal(self, detail: str, rule: str) -> StepNotAllowed:
-        return StepNotAllowed(detail, rule=rule, state=self.state.value)
 
     @event("Paid", topic="postledger:placement:paid")
     def _paid(self, date: date, month: str, amount_fen: int) -> None:
@@ -380,18 +309,9 @@ class Placement(PlacementFacts, LedgerAggregate):
         """R-PAY-3: recover a paid month's subsidy obtained on false grounds; the payment
         stays in history, the clawback is a new event."""
         self._require("claw_back", date)
-        if month not in self.payments:
-            raise self._refusal(f"{month} was not paid: there is nothing to recover", "R-PAY-3")
-        if not reason.strip():
-            raise InvalidInput("a clawback states its reason", rule="R-PAY-3")
-        outstanding = int(self.payments[month]["amount_fen"]) - self.clawed_back_fen(month)
-        if not 1 <= amount_fen <= outstanding:
-            raise InvalidInput(
-                f"a clawback of {month} is 1 to {outstanding} fen (paid "
-                f"{self.payments[month]['amount_fen']}, recovered {self.clawed_back_fen(month)}),"
-                f" got {amount_fen}",
-                rule="R-PAY-3",
-            )
+        check_clawback(month=month, amount_fen=amount_fen, reason=reason,
+                       paid=self.payments.get(month), recovered_fen=self.clawed_back_fen(month),
+                       state=self.state.value)
         self._clawed_back(date=date, month=month, amount_fen=amount_fen, reason=reason.strip(),
                           ground=ground, evidence=evidence)
 
@@ -420,7 +340,9 @@ class Placement(PlacementFacts, LedgerAggregate):
         assert self.onboarded_on is not None
         check_review(self.onboarded_on, year, date, worker_signed)
         if year in self.annual_reviews:
-            raise self._refusal(f"the {year} annual review is already recorded", "R-REV-1")
+            raise StepNotAllowed(f"the {year} annual review is already recorded",
+                                 rule="R-REV-1", state=self.state.value,
+                                 zh=f"{year} 年度考核已记录")
         self._annually_reviewed(date=date, year=year, passed=passed, worker_signed=worker_signed)
 
     @event("AnnuallyReviewed", topic="postledger:placement:annually_reviewed")
@@ -479,15 +401,7 @@ class Placement(PlacementFacts, LedgerAggregate):
 
     def end_automatically(self, *, day: date, reason: str) -> None:
         """R-EXIT-1: the agreement ends by itself on ``day`` (term expiry or age limit)."""
-        dest = next_state(self.state, "end_automatically")
-        if dest is None:
-            raise StepNotAllowed(
-                f"only an active placement ends by itself; this one is {self.state.value}",
-                rule="R-EXIT-1",
-                state=self.state.value,
-            )
-        if reason not in AUTOMATIC_EXIT_REASONS:
-            raise InvalidInput(f"automatic exit reason {reason!r} unknown", rule="R-EXIT-1")
+        check_automatic_end(self.state, reason)
         self._ended_automatically(date=day, reason=reason)
 
     @event("EndedAutomatically", topic="postledger:placement:ended_automatically")

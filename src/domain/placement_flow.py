@@ -8,9 +8,12 @@ the aggregate: it is a table to consult.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from postledger.domain.errors import InvalidInput, StepNotAllowed
+from postledger.domain.labels import LABELS, label_of
 from postledger.domain.step_table import StepTable
 
 
@@ -94,33 +97,9 @@ REFUSAL_RULES: dict[tuple[PlacementState | None, str], str] = {
     (None, "select_fail"): "R-FLOW-4",
 }
 
-# How each trigger is called in API.md, for refusals a person reads.
-STEP_NAMES: dict[str, str] = {
-    "village_approve": "village-review (approve)",
-    "village_reject": "village-review (reject)",
-    "township_approve": "township-review (approve)",
-    "township_reject": "township-review (reject)",
-    "select_pass": "selection (passed)",
-    "select_fail": "selection (failed)",
-    "start_publicity": "publicity",
-    "raise_objection": "objections",
-    "uphold_objection": "objection resolution (upheld)",
-    "dismiss_last_objection": "objection resolution (dismissed)",
-    "dismiss_objection": "objection resolution (dismissed)",
-    "approve": "approval",
-    "train": "training",
-    "onboard": "onboarding",
-    "record_attendance": "attendance",
-    "pay": "payments",
-    "warn": "warnings",
-    "pass_review": "annual-review (passed)",
-    "fail_review": "annual-review (failed)",
-    "extend": "extension",
-    "exit": "exit",
-    "end_automatically": "automatic exit",
-    "claw_back": "clawback",
-    "withdraw": "withdrawal",
-}
+# How each trigger is called in API.md (and in Chinese: src/domain/labels.py), for refusals a
+# person reads.
+STEP_NAMES: dict[str, str] = {code: en for code, (_, en, _) in LABELS["placement_step"].items()}
 
 _TABLE = StepTable(PlacementState, TRANSITIONS, initial=S.APPLIED)
 
@@ -138,3 +117,32 @@ def refusal_rule(state: PlacementState, trigger: str) -> str:
     if state in TERMINAL_STATES and trigger not in AFTER_END_STEPS:
         return "R-FLOW-1"
     return REFUSAL_RULES.get((state, trigger)) or REFUSAL_RULES.get((None, trigger)) or "R-FLOW-1"
+
+
+def require_step(state: PlacementState, trigger: str, day: date, last_date: date) -> PlacementState:
+    """R-FLOW-1: the step must be allowed in this state and not dated before the last one;
+    returns the state it leads to."""
+    dest = next_state(state, trigger)
+    if dest is None:
+        possible = ", ".join(sorted({STEP_NAMES[t] for t in allowed_steps(state)}))
+        possible_zh = "、".join(sorted({_step_zh(t) for t in allowed_steps(state)}))
+        raise StepNotAllowed(
+            f"step {STEP_NAMES[trigger]} is not allowed while the placement is "
+            f"{state.value}; possible now: {possible or 'none (ended)'}",
+            rule=refusal_rule(state, trigger),
+            state=state.value,
+            zh=f"岗位安置当前为“{label_of('state', state.value)}”，不能进行“{_step_zh(trigger)}”；"
+               f"现在可以进行：{possible_zh or '无（已结束）'}",
+        )
+    if day < last_date:
+        raise InvalidInput(
+            f"date {day} is before the previous step of this placement ({last_date}); "
+            "steps are recorded in order",
+            rule="R-FLOW-1",
+            zh=f"日期 {day} 早于本安置上一步骤的日期（{last_date}）；各步骤须按顺序记录",
+        )
+    return dest
+
+
+def _step_zh(trigger: str) -> str:
+    return label_of("placement_step", trigger) or trigger

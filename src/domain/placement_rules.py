@@ -176,16 +176,22 @@ def month_due(first: date, days_worked: int, standard_fen: int, pro_rata: bool) 
     return min(standard_fen, standard_fen * days_worked // working_days(first))
 
 
+def review_due(onboarded_on: date, reviewed_years: set[int]) -> date:
+    """R-REV-1: the first anniversary of onboarding whose review (by the anniversary's calendar
+    year) is not recorded — the one reading of when a review falls due, for pay, the scheduler
+    and the work queues."""
+    years = 1
+    while (anniversary := add_years(onboarded_on, years)).year in reviewed_years:
+        years += 1
+    return anniversary
+
+
 def overdue_review(onboarded_on: date, reviewed_years: set[int], first: date,
                    grace_days: int) -> date | None:
     """R-REV-1: the anniversary of onboarding whose review is missing although the month
     starting ``first`` begins more than ``grace_days`` after it; None when none is."""
-    years = 1
-    while (anniversary := add_years(onboarded_on, years)) + timedelta(days=grace_days) < first:
-        if anniversary.year not in reviewed_years:
-            return anniversary
-        years += 1
-    return None
+    due = review_due(onboarded_on, reviewed_years)
+    return due if due + timedelta(days=grace_days) < first else None
 
 
 def agreement_end_within_term(on: date, agreement_end: date | None, term_years: int) -> date:

@@ -6,8 +6,10 @@ terms in force on its own effective date. A new version is composed (``compose``
 (src/domain/policy_terms.py) before it is recorded; the event stores the complete terms.
 
 Versions recorded before the policy was typed stored only what the county overrode, over the
-former defaults. They are read tolerantly (``stored_terms``): merged over today's default, and a
-table that no longer fits its type's schema is read as the default's table for that type.
+former defaults. They are read tolerantly (``stored_terms``): merged over a frozen baseline
+(src/domain/policy_baseline.py, never today's default, so a change of the default cannot
+rewrite a past version), and a table that no longer fits its type's schema is read as the
+baseline's table for that type.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pydantic import ValidationError
 
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import InvalidInput
+from postledger.domain.policy_baseline import BASELINE_2026_12
 from postledger.domain.policy_terms import PolicyTerms, parameter_rule
 from postledger.domain.presets import DEFAULT_TERMS, PRESETS
 from postledger.domain.subsidies.base import field_path
@@ -71,8 +74,8 @@ def stored_terms(stored: dict[str, Any]) -> PolicyTerms:
 
 @lru_cache(maxsize=256)
 def _read_stored(stored_json: str) -> PolicyTerms:
-    data = merged(DEFAULT_TERMS.as_dict(), json.loads(stored_json))
-    default = DEFAULT_TERMS.as_dict()
+    default = copy.deepcopy(BASELINE_2026_12)
+    data = merged(default, json.loads(stored_json))
     for _ in range(len(data) + len(CLAIM_TYPES)):
         try:
             return PolicyTerms.model_validate(data)
@@ -86,7 +89,7 @@ def _read_stored(stored_json: str) -> PolicyTerms:
                 data[str(loc[0])] = default[str(loc[0])]
             else:
                 del data[str(loc[0])]
-    return DEFAULT_TERMS
+    return PolicyTerms.model_validate(default)
 
 
 def policy_id(county: str) -> UUID:

@@ -24,11 +24,13 @@ class ResidentId:
         text = (raw or "").strip().upper()
         if len(text) != 18:
             raise InvalidInput(
-                f"resident id must have 18 characters, got {len(text)}", rule="R-ELIG-2"
+                f"resident id must have 18 characters, got {len(text)}", rule="R-ELIG-2",
+                zh=f"身份证号须为 18 位，实为 {len(text)} 位",
             )
         if not _DIGITS.issuperset(text[:17]) or text[17] not in _DIGITS | {"X"}:
             raise InvalidInput(
-                "resident id must be 17 digits followed by a digit or X", rule="R-ELIG-2"
+                "resident id must be 17 digits followed by a digit or X", rule="R-ELIG-2",
+                zh="身份证号为 17 位数字加一位数字或 X",
             )
         total = sum(int(c) * w for c, w in zip(text[:17], _WEIGHTS, strict=True))
         expected = _CHECK_CHARS[total % 11]
@@ -36,12 +38,14 @@ class ResidentId:
             raise InvalidInput(
                 f"resident id check digit is {text[17]}, GB 11643-1999 requires {expected}",
                 rule="R-ELIG-2",
+                zh=f"身份证号校验码为 {text[17]}，按 GB 11643-1999 应为 {expected}",
             )
         try:
             date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
         except ValueError:
             raise InvalidInput(
-                f"resident id birth date {text[6:14]} is not a real date", rule="R-ELIG-2"
+                f"resident id birth date {text[6:14]} is not a real date", rule="R-ELIG-2",
+                zh=f"身份证号中的出生日期 {text[6:14]} 不存在",
             ) from None
         return cls(text)
 

@@ -61,8 +61,10 @@ _PHONE = re.compile(r"\+?[0-9]{5,20}")
 _CODE = re.compile(r"[a-z0-9_]{1,64}")
 
 
-def _refusal(kind: str, message: str, rule: str | None = None) -> PydanticCustomError:
-    return PydanticCustomError(kind, message, {"rule": rule} if rule else None)
+def _refusal(kind: str, message: str, rule: str | None = None, *,
+             zh: str) -> PydanticCustomError:
+    """A field refused, with the rule it breaks and its wording for a Chinese reader."""
+    return PydanticCustomError(kind, message, {"zh": zh, **({"rule": rule} if rule else {})})
 
 
 def _ascii_digits_only(text: str) -> None:
@@ -73,6 +75,7 @@ def _ascii_digits_only(text: str) -> None:
             "non_ascii_digit",
             f"digits must be ASCII 0-9; U+{ord(foreign):04X} is not (R-INPUT-1)",
             "R-INPUT-1",
+            zh=f"数字须为半角 0-9；U+{ord(foreign):04X} 不是",
         )
 
 
@@ -81,21 +84,25 @@ def _clean_text(value: str, *, max_length: int, visible_only: bool, required: bo
     for ch in text:
         category = unicodedata.category(ch)
         if category == "Cs":
-            raise _refusal("surrogate", "must not contain lone surrogates")
+            raise _refusal("surrogate", "must not contain lone surrogates",
+                           zh="不得含有孤立的代理字符")
         if category == "Cc" and (visible_only or ch not in "\t\n\r"):
             raise _refusal(
                 "control_character",
                 f"must not contain control characters; U+{ord(ch):04X} found",
+                zh=f"不得含有控制字符；发现 U+{ord(ch):04X}",
             )
         if visible_only and category in ("Cf", "Zl", "Zp"):
             raise _refusal(
                 "invisible_character",
                 f"must not contain invisible format characters; U+{ord(ch):04X} found",
+                zh=f"不得含有不可见的格式字符；发现 U+{ord(ch):04X}",
             )
     if required and not text:
-        raise _refusal("empty", "must not be empty")
+        raise _refusal("empty", "must not be empty", zh="不能为空")
     if len(text) > max_length:
-        raise _refusal("too_long", f"must be at most {max_length} characters")
+        raise _refusal("too_long", f"must be at most {max_length} characters",
+                       zh=f"最多 {max_length} 个字符")
     return text
 
 
@@ -113,15 +120,19 @@ def _read_day(value: Any) -> date:
     elif isinstance(value, str):
         _ascii_digits_only(value)
         if not _DAY.fullmatch(value):
-            raise _refusal("date_format", "must be a date YYYY-MM-DD")
+            raise _refusal("date_format", "must be a date YYYY-MM-DD",
+                           zh="须为日期 YYYY-MM-DD")
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise _refusal("date_value", "must be a real calendar date") from None
+            raise _refusal("date_value", "must be a real calendar date",
+                           zh="须为真实存在的日期") from None
     else:
-        raise _refusal("date_type", "must be a date given as text YYYY-MM-DD")
+        raise _refusal("date_type", "must be a date given as text YYYY-MM-DD",
+                       zh="须为文本形式的日期 YYYY-MM-DD")
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise _refusal("date_range", f"must be a date in the years {FIRST_YEAR}–{LAST_YEAR}")
+        raise _refusal("date_range", f"must be a date in the years {FIRST_YEAR}–{LAST_YEAR}",
+                       zh=f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
     return day
 
 
@@ -129,9 +140,10 @@ def _read_month(value: str) -> str:
     _ascii_digits_only(value)
     found = _MONTH.fullmatch(value)
     if not found or not 1 <= int(found[2]) <= 12:
-        raise _refusal("month_format", "must be a month YYYY-MM")
+        raise _refusal("month_format", "must be a month YYYY-MM", zh="须为月份 YYYY-MM")
     if not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
-        raise _refusal("month_range", f"must be a month in the years {FIRST_YEAR}–{LAST_YEAR}")
+        raise _refusal("month_range", f"must be a month in the years {FIRST_YEAR}–{LAST_YEAR}",
+                       zh=f"月份须在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
     return value
 
 
@@ -139,25 +151,28 @@ def _read_resident_id(value: str) -> str:
     _ascii_digits_only(value)
     if any(not ch.isascii() for ch in value):
         raise _refusal("resident_id", "a resident id is 17 ASCII digits and a digit or X",
-                       "R-ELIG-2")
+                       "R-ELIG-2", zh="身份证号为 17 位半角数字加一位数字或 X")
     try:
         return ResidentId.parse(value).value  # GB 11643-1999, trailing x read as X
     except InvalidInput as exc:
-        raise _refusal("resident_id", exc.detail, exc.rule) from None
+        raise _refusal("resident_id", exc.detail, exc.rule,
+                       zh=exc.detail_zh or "身份证号无效") from None
 
 
 def _read_segment(value: str) -> str:
     _ascii_digits_only(value)
     if not _SEGMENT.fullmatch(value):
         raise _refusal("place", "must be a region code or an ASCII name [a-z0-9_-], "
-                                "beginning with a letter or digit")
+                                "beginning with a letter or digit",
+                       zh="须为区划代码或由 [a-z0-9_-] 组成、以字母或数字开头的名称")
     return value
 
 
 def _read_path(value: str) -> str:
     parts = value.split("/")
     if len(parts) > 3:
-        raise _refusal("place", "a jurisdiction is county[/township[/village]]")
+        raise _refusal("place", "a jurisdiction is county[/township[/village]]",
+                       zh="辖区写作 县[/乡镇[/村]]")
     for part in parts:
         _read_segment(part)
     return value
@@ -166,13 +181,15 @@ def _read_path(value: str) -> str:
 def _read_phone(value: str) -> str:
     _ascii_digits_only(value)
     if not _PHONE.fullmatch(value):
-        raise _refusal("phone", "a phone number is 5 to 20 ASCII digits, optionally after +")
+        raise _refusal("phone", "a phone number is 5 to 20 ASCII digits, optionally after +",
+                       zh="电话号码为 5 到 20 位半角数字，可以 + 开头")
     return value
 
 
 def _read_code(value: str) -> str:
     if not _CODE.fullmatch(value):
-        raise _refusal("code", "must be one of the documented lower-case codes")
+        raise _refusal("code", "must be one of the documented lower-case codes",
+                       zh="须为文档列出的小写代码之一")
     return value
 
 

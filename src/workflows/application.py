@@ -8,20 +8,15 @@ uniqueness or capacity rule: the store commits one and refuses the other (Concur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
-from eventsourcing.domain import Aggregate, DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
-from eventsourcing.utils import EnvType
+from eventsourcing.domain import Aggregate
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.errors import InvalidInput, NotFound, PostLedgerError
+from postledger.domain.errors import InvalidInput, NotFound
 from postledger.domain.indexes import EdgeQuota, PersonIndex, edge_quota_id, person_index_id
 from postledger.domain.placement import Placement
 from postledger.domain.policy import Policy, compose, policy_id, terms_as_of
@@ -30,111 +25,16 @@ from postledger.domain.post import Post
 from postledger.domain.presets import DEFAULT_TERMS
 from postledger.domain.values import parse_month
 from postledger.infrastructure.clock import BusinessClock
-from postledger.infrastructure.repository import serial_cache_repository
 from postledger.infrastructure.settings import Settings
 from postledger.workflows.permissions import authorize, authorize_read
-
-A = TypeVar("A", bound=Aggregate)
-
-# Fields every event has; what remains is the step's own data.
-_ENVELOPE = frozenset(
-    {"originator_id", "originator_version", "timestamp", "actor", "previous_hash",
-     "originator_topic"}
-)
+from postledger.workflows.store import LedgerApplication, created_with_id
 
 
-class ConcurrentChange(PostLedgerError):
-    """Another request changed the same subject first; nothing of this one was recorded (409)."""
-
-    def __init__(self, detail: str, state: str | None = None) -> None:
-        super().__init__(detail, rule=None)
-        self.state = state
-
-
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    version: int
-    type: str
-    topic: str
-    date: date | None
-    recorded_at: datetime
-    actor: dict[str, str]
-    data: dict[str, Any]
-    previous_hash: str
-    hash: str
-
-
-class PostLedger(Application[UUID]):
+class PostLedger(LedgerApplication):
     name = "postledger"
     # Key of the resident-id hash behind person index ids (src/domain/keyed_hash.py); set from
     # configuration by ``open_application``, None in a demo store without keys.
     person_key: bytes | None = None
-
-    def __init__(self, env: EnvType | None = None, *, clock: BusinessClock | None = None) -> None:
-        self.clock = clock or BusinessClock()  # the one clock "today" is read from
-        super().__init__(env)
-
-    def not_after_today(self, day: date, field: str = "date") -> None:
-        """R-INPUT-2: no step is dated after today (Asia/Shanghai, from the injected clock)."""
-        today = self.clock.today()
-        if day > today:
-            raise InvalidInput(
-                f"{field}: {day} is after today ({today}, Asia/Shanghai); no step may be dated "
-                "in the future (R-INPUT-2)", rule="R-INPUT-2", fact=field,
-            )
-
-    def construct_repository(self) -> Repository[UUID]:
-        return serial_cache_repository(super().construct_repository())
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-
-    # ------------------------------------------------------------------ plumbing
-    def _save(self, *aggregates: Aggregate | None) -> None:
-        pending = [(e.originator_id, e.originator_version, e.timestamp)
-                   for a in aggregates if a is not None for e in a.pending_events]
-        try:
-            self.save(*aggregates)
-        except IntegrityError:
-            if pending and all(self._recorded(*p) for p in pending):
-                # The connection dropped after the commit and the library's retry met its
-                # own rows: recorded once, which is success, not a conflict.
-                return
-            raise ConcurrentChange(
-                "another request changed this placement or a limit it shares at the same "
-                "time; nothing was recorded — read it again and retry"
-            ) from None
-
-    def _recorded(self, aggregate_id: UUID, version: int, timestamp: datetime) -> bool:
-        stored = list(self.events.get(aggregate_id, gt=version - 1, lte=version))
-        return bool(stored) and cast(Aggregate.Event, stored[0]).timestamp == timestamp
-
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        try:
-            found: Any = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no {what} {aggregate_id}") from None
-        if not isinstance(found, cls):
-            raise NotFound(f"no {what} {aggregate_id}")
-        return found
-
-    def _get_or_none(self, aggregate_id: UUID) -> Any:
-        try:
-            return self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
 
     # ------------------------------------------------------------------ policy
     def policy(self, county: str) -> Policy | None:
@@ -433,41 +333,6 @@ class PostLedger(Application[UUID]):
         found = self._get_or_none(edge_quota_id(county, township))
         return found if isinstance(found, EdgeQuota) else EdgeQuota(county=county, township=township)
 
-    # ------------------------------------------------------------------ history
-    def history(self, aggregate_id: UUID) -> list[HistoryEntry]:
-        return list(self._history(aggregate_id))
-
-    def _history(self, aggregate_id: UUID) -> Iterator[HistoryEntry]:
-        for domain_event in self.events.get(aggregate_id):
-            yield history_entry(domain_event)
-
-
-def created_with_id(cls: type[A], aggregate_id: UUID, **fields: Any) -> A:
-    """A new index aggregate under an explicit id (the library's ``_create``): a keyed id needs
-    the key, which the domain's ``create_id`` does not have (src/domain/keyed_hash.py)."""
-    return cls._create(event_class=cls.Created, id=aggregate_id, **fields)
-
-
-def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
-    domain_event = cast(Aggregate.Event, stored)
-    state = vars(domain_event)
-    data = {k: v for k, v in state.items() if k not in _ENVELOPE}
-    effective = data.pop("date", None)
-    if effective is None:
-        effective = data.get("effective_from")
-    topic = str(type(domain_event).TOPIC)  # type: ignore[attr-defined]
-    return HistoryEntry(
-        version=domain_event.originator_version,
-        type=type(domain_event).__name__,
-        topic=topic,
-        date=effective if isinstance(effective, date) else None,
-        recorded_at=domain_event.timestamp,
-        actor=dict(state.get("actor") or {}),
-        data=data,
-        previous_hash=str(state.get("previous_hash", "")),
-        hash=domain_event.hash,  # type: ignore[attr-defined]
-    )
-
 
 def open_application(settings: Settings, clock: BusinessClock | None = None) -> PostLedger:
     """The application on the configured store; its events encrypted when a data key is set."""
@@ -480,31 +345,3 @@ def open_application(settings: Settings, clock: BusinessClock | None = None) -> 
     ledger = PostLedger(env=env, clock=clock)
     ledger.person_key = settings.security.person_index_key()
     return ledger
-
-
-@contextmanager
-def schema_lock(settings: Settings) -> Iterator[None]:
-    """Hold while creating tables. Two processes creating the same PostgreSQL tables at once
-    fail with "tuple concurrently updated"; an advisory lock makes the second one wait."""
-    if settings.store != "postgresql":
-        yield
-        return
-    import psycopg
-
-    env = settings.eventsourcing_env()
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute("SELECT pg_advisory_lock(hashtext('postledger:schema'))")
-        try:
-            if settings.postgres_schema:
-                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.postgres_schema}"')
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(hashtext('postledger:schema'))")
-

@@ -26,8 +26,10 @@ from postledger.domain.subsidies.base import Retirement
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.domain.subsidies.limits import ClaimLimit, claim_limit_id
 from postledger.domain.subsidies.registry import find_claim_type
-from postledger.workflows.application import HistoryEntry, PostLedger, created_with_id
+from postledger.workflows.application import PostLedger
+from postledger.workflows.history import HistoryEntry
 from postledger.workflows.permissions import authorize, authorize_read
+from postledger.workflows.store import created_with_id
 
 
 class ClaimsService:

@@ -36,8 +36,8 @@ from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.post import Post
 from postledger.domain.values import parse_month
 from postledger.infrastructure.streams import select_streams
-from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.ledger_file import LedgerLine
+from postledger.workflows.store import ConcurrentChange
 
 # Events one transaction holds at most. A township's month is ~150 events and a county's
 # ~1,200, so any such file is one transaction; only a file of several counties is split. The

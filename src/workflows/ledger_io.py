@@ -23,7 +23,7 @@ from uuid import UUID
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.values import parse_month
-from postledger.workflows.application import HistoryEntry
+from postledger.workflows.history import HistoryEntry
 from postledger.workflows.ledger_bulk import Aggregates, NativeMonths, save_in_chunks
 from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
 from postledger.workflows.permissions import authorize, authorize_read, covers

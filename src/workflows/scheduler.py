@@ -3,7 +3,7 @@
 For an ``as_of`` date the scheduler ends every active placement whose agreement end, or the
 day its worker reaches the county's ``age_max``, falls on or before ``as_of`` — effective on
 that exact day, not on the run's day. It also lists placements whose annual review is due
-(R-REV-1: more than 12 months since onboarding or the last review) and agreements ending
+(R-REV-1: an anniversary of onboarding without its review) and agreements ending
 within 30 days.
 
 Each placement is ended in its own atomic save (with the seat, person index and quota it
@@ -23,12 +23,13 @@ from typing import Any
 from uuid import UUID
 
 from postledger.domain.actor import Actor, acting, acting_as
-from postledger.domain.dates import add_months
 from postledger.domain.errors import StepNotAllowed
 from postledger.domain.placement import Placement
+from postledger.domain.placement_rules import review_due
 from postledger.projections.readmodel import ReadModel
-from postledger.workflows.application import ConcurrentChange, PostLedger
+from postledger.workflows.application import PostLedger
 from postledger.workflows.permissions import authorize
+from postledger.workflows.store import ConcurrentChange
 
 ENDING_SOON_DAYS = 30
 
@@ -44,9 +45,10 @@ class SchedulerReport:
 
 
 def review_due_on(placement: Placement) -> date | None:
-    """R-REV-1: a year after onboarding or after the latest annual review."""
-    base = placement.last_review_on or placement.onboarded_on
-    return None if base is None else add_months(base, 12)
+    """R-REV-1: the first anniversary of onboarding without its review."""
+    if placement.onboarded_on is None:
+        return None
+    return review_due(placement.onboarded_on, set(placement.annual_reviews))
 
 
 class Scheduler:

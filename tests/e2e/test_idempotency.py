@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from postledger.api.deps import Services
 from postledger.infrastructure.idempotency import IdempotencyStore, canonical_digest, idempotency_keys
-from postledger.workflows.application import ConcurrentChange
+from postledger.workflows.store import ConcurrentChange
 from tests.e2e.test_placements_api import CLERK, VILLAGE, a_post, an_application, ok, problem
 from tests.scenario import person
 

@@ -16,6 +16,7 @@ from tests.e2e.test_placements_api import (
     COUNTY,
     SIGNED,
     TOWNSHIP,
+    VILLAGE,
     a_post,
     an_application,
     ok,
@@ -97,6 +98,57 @@ def test_errors_are_worded_in_chinese_when_asked(client: TestClient) -> None:
         **CLERK, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}), 422, "R-ELIG-1")
     assert chinese["detail"].startswith("年龄按周岁计")
     assert chinese["rule_text"].startswith("年龄按周岁计")
+
+
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+
+def test_a_step_out_of_order_is_refused_in_chinese_words(client: TestClient) -> None:
+    """R-FLOW-1 in Chinese: the state and the step by their Chinese names, not codes."""
+    pid = an_application(client, a_post(client))
+    english = problem(client.post(f"/placements/{pid}/approval", headers=TOWNSHIP,
+                                  json={"date": "2024-01-13"}), 409, "R-FLOW-1")
+    assert "not allowed while the placement is applied" in english["detail"]
+    chinese = problem(client.post(f"/placements/{pid}/approval", headers={**TOWNSHIP, **ZH},
+                                  json={"date": "2024-01-13"}), 409, "R-FLOW-1")
+    assert "当前为“已申请”，不能进行“审批”" in chinese["detail"]
+    assert "村审核（通过）" in chinese["detail"]  # what may happen now
+    assert "not allowed" not in chinese["detail"]
+
+
+def test_a_month_paid_twice_is_refused_in_chinese_words(client: TestClient) -> None:
+    pid = an_application(client, a_post(client))
+    to_active(client, pid)
+    ok(client.post(f"/placements/{pid}/attendance", headers=VILLAGE, json={
+        "date": "2024-03-01", "month": "2024-02", "days_worked": 20, "signatures": SIGNED}))
+    ok(client.post(f"/placements/{pid}/payments", headers=COUNTY,
+                   json={"date": "2024-03-05", "month": "2024-02"}))
+    again = problem(client.post(f"/placements/{pid}/payments", headers={**COUNTY, **ZH},
+                                json={"date": "2024-03-06", "month": "2024-02"}), 409, "R-PAY-2")
+    assert "2024-02 的补贴已于 2024-03-05 发放" in again["detail"]
+    assert again["detail"].startswith(again["rule_text"])
+
+
+def test_bad_input_is_described_in_chinese_field_by_field(client: TestClient) -> None:
+    """R-INPUT-1 and R-ELIG-2 in Chinese: each field's problem, and the detail, in Chinese."""
+    post_id = a_post(client)
+    applicant = {**person(2), "resident_id": "１１０１０５１９４９１２３１００２Ｘ"}
+    body = problem(client.post("/placements", headers={**CLERK, **ZH}, json={
+        "post_id": post_id, "date": "2024-01-05", "applicant": applicant}), 422, "R-INPUT-1")
+    [field] = body["errors"]
+    assert field["field"] == "applicant.resident_id"
+    assert field["problem_zh"].startswith("数字须为半角 0-9")
+    assert "applicant.resident_id：数字须为半角 0-9" in body["detail"]
+    wrong_check = {**person(2), "resident_id": "110105194912310021"}
+    body = problem(client.post("/placements", headers={**CLERK, **ZH}, json={
+        "post_id": post_id, "date": "2024-01-05", "applicant": wrong_check}), 422, "R-ELIG-2")
+    assert "身份证号校验码为 1，按 GB 11643-1999 应为 X" in body["detail"]
+    missing = problem(client.post("/placements", headers={**CLERK, **ZH}, json={
+        "post_id": post_id, "date": "2024-01-05"}), 422, None)
+    assert missing["errors"][0]["problem_zh"] == "缺少此项"
+    english = problem(client.post("/placements", headers=CLERK, json={
+        "post_id": post_id, "date": "2024-01-05"}), 422, None)
+    assert "缺少" not in english["detail"]
 
 
 # ------------------------------------------------------------------ Chinese labels

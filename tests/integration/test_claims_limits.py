@@ -18,8 +18,8 @@ from postledger.domain.resident_id import ResidentId
 from postledger.domain.subsidies.claim import SubsidyClaim
 from postledger.domain.subsidies.limits import ClaimLimit
 from postledger.infrastructure.settings import Settings
-from postledger.workflows.application import ConcurrentChange
 from postledger.workflows.claims import ClaimsService
+from postledger.workflows.store import ConcurrentChange
 from tests.subsidy_tables import ALL_TYPES, HUIZE_SUBSIDIES, merged
 
 COUNTY = "520524"

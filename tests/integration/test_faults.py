@@ -26,8 +26,10 @@ from eventsourcing.persistence import IntegrityError
 from postledger.api.deps import Services
 from postledger.domain.actor import acting_as
 from postledger.domain.errors import PostLedgerError
+from postledger.infrastructure.schema_lock import schema_lock
 from postledger.infrastructure.settings import Settings
-from postledger.workflows.application import ConcurrentChange, open_application, schema_lock
+from postledger.workflows.application import open_application
+from postledger.workflows.store import ConcurrentChange
 from tests.conftest import POSTGRES_URL, _drop_schema
 from tests.faults import (
     AS_OF,
@@ -154,7 +156,8 @@ OUTAGES = 3
 LOAD = """
 import sys
 from postledger.domain.actor import Actor, acting_as
-from postledger.workflows.application import open_application, schema_lock
+from postledger.infrastructure.schema_lock import schema_lock
+from postledger.workflows.application import open_application
 from postledger.infrastructure.settings import Settings
 settings = Settings.from_env()
 with schema_lock(settings):

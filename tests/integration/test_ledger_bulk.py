@@ -22,10 +22,11 @@ from postledger.infrastructure import streams
 from postledger.infrastructure.clock import BusinessClock
 from postledger.infrastructure.settings import Settings
 from postledger.workflows import ledger_bulk
-from postledger.workflows.application import ConcurrentChange, PostLedger
+from postledger.workflows.application import PostLedger
 from postledger.workflows.ledger_bulk import Aggregates, chunks
 from postledger.workflows.ledger_file import write_ledger
 from postledger.workflows.ledger_io import import_ledger
+from postledger.workflows.store import ConcurrentChange
 from tests.scenario import ADMIN, COUNTY, COUNTY_STAFF, SIGNED, TOWNSHIP, VILLAGE, County, person
 
 IMPORT_DAY = date(2024, 4, 3)

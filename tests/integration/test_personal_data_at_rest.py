@@ -17,8 +17,9 @@ from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import LimitReached
 from postledger.domain.subsidies.limits import claim_limit_id
 from postledger.infrastructure.keys import SecuritySettings, new_key
+from postledger.infrastructure.schema_lock import schema_lock
 from postledger.infrastructure.settings import Settings
-from postledger.workflows.application import PostLedger, open_application, schema_lock
+from postledger.workflows.application import PostLedger, open_application
 from postledger.workflows.claims import ClaimsService
 from tests.conftest import POSTGRES_URL
 from tests.scenario import ADMIN, CLERK, County, person

@@ -18,7 +18,7 @@ from postledger.domain.errors import LimitReached, PostLedgerError, StepNotAllow
 from postledger.domain.placement import Placement
 from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import ReadModel
-from postledger.workflows.application import ConcurrentChange
+from postledger.workflows.store import ConcurrentChange
 from tests.scenario import ADMIN, SIGNED, County, person
 
 

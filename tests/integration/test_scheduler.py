@@ -114,7 +114,7 @@ def test_near_retirement_passes_the_age_limit_only_where_the_county_allows(
     assert exits(run(services, date(2029, 2, 1))) == {str(p.id): ("2029-01-15", "term_expired")}
 
 
-def test_reviews_are_due_a_year_after_onboarding_or_the_last_review(
+def test_reviews_fall_due_on_each_anniversary_of_onboarding(
     services: Services, county: County
 ) -> None:
     p = county.placement_in("active")
@@ -125,8 +125,22 @@ def test_reviews_are_due_a_year_after_onboarding_or_the_last_review(
     with acting_as(ADMIN):
         services.ledger.annual_review(p.id, date=date(2025, 1, 25), year=2025, passed=True,
                                       worker_signed=True)
-    assert run(services, date(2026, 1, 24)).reviews_due == []
-    assert [r["due_on"] for r in run(services, date(2026, 1, 25)).reviews_due] == ["2026-01-25"]
+    # the next falls due on the next anniversary of onboarding, whenever the last was held:
+    # the one reading of R-REV-1 that pay also uses
+    assert run(services, date(2026, 1, 14)).reviews_due == []
+    assert [r["due_on"] for r in run(services, date(2026, 1, 15)).reviews_due] == ["2026-01-15"]
+
+
+def test_a_review_held_early_closes_its_anniversary_and_the_next_falls_due_a_year_on(
+    services: Services, county: County
+) -> None:
+    p = county.placement_in("active")  # onboarded 2024-01-15
+    with acting_as(ADMIN):  # a year-end review, a month before the anniversary it closes
+        services.ledger.annual_review(p.id, date=date(2024, 12, 15), year=2025, passed=True,
+                                      worker_signed=True)
+    assert run(services, date(2025, 12, 20)).reviews_due == []
+    assert [(r["due_on"], r["overdue_days"]) for r in
+            run(services, date(2026, 1, 20)).reviews_due] == [("2026-01-15", 5)]
 
 
 def test_no_pay_for_a_month_after_the_agreement_ended_even_before_the_run(

@@ -3,18 +3,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
+from postledger.domain import policy as policy_module
+from postledger.domain import presets as presets_module
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import LimitReached
 from postledger.domain.policy import Policy, terms_as_of
+from postledger.domain.policy_baseline import BASELINE_2026_12
+from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.presets import DEFAULT_TERMS
 from postledger.domain.subsidies.limits import ClaimLimit, HeadcountLimit, read_limit
 from postledger.workflows.application import PostLedger
+
+BASELINE_DIGEST = "de91e7a98ce3200bdc7888a8380fe76af115a7498da0c1b66b1476417e69066b"
 
 # What PUT /policies stored before the policy was typed: every parameter then known and the
 # subsidy overrides only, in the former table shapes.
@@ -40,15 +48,38 @@ def test_a_policy_stored_before_typing_replays_and_reads(tmp_path: Any) -> None:
     replayed = ledger.repository.get(policy.id)
     assert isinstance(replayed, Policy)
     terms = terms_as_of(replayed, date(2024, 1, 1))
-    # Parameters stored then are kept; those added since take today's defaults.
+    # Parameters stored then are kept; those added since take the frozen baseline's.
     assert (terms.age_max, terms.publicity_days, terms.monthly_subsidy_fen) == (60, 7, 40_000)
-    assert terms.review_grace_days == DEFAULT_TERMS.review_grace_days
+    assert terms.review_grace_days == BASELINE_2026_12["review_grace_days"]
     # An override that still fits merges over the default table …
     transport = terms.subsidies.table("transport")
     assert transport is not None and transport.model_dump()["caps_fen"]["other_province"] == 60_000
     # … one in a former shape is read as the default's table for its type.
     assert terms.subsidies.table("absorption") == DEFAULT_TERMS.subsidies.table("absorption")
     ledger.close()
+
+
+def test_a_change_of_todays_default_does_not_rewrite_a_stored_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Replay never asks today's tables what a past event meant: a stored version that lacks a
+    parameter reads it from the frozen baseline, whatever the default says now."""
+    stored = {k: v for k, v in FORMER_TERMS.items() if k != "subsidies"}
+    before = policy_module.stored_terms(stored)
+    changed = DEFAULT_TERMS.model_copy(update={"review_grace_days": 90, "minimum_wage_fen": 1})
+    monkeypatch.setattr(policy_module, "DEFAULT_TERMS", changed)
+    monkeypatch.setattr(presets_module, "DEFAULT_TERMS", changed)
+    policy_module._read_stored.cache_clear()
+    after = policy_module.stored_terms(stored)
+    assert after == before
+    assert (after.review_grace_days, after.minimum_wage_fen) == (30, 0)
+
+
+def test_the_baseline_is_frozen() -> None:
+    """Editing the baseline would rewrite every stored version read over it: add a new one."""
+    digest = hashlib.sha256(json.dumps(BASELINE_2026_12, sort_keys=True).encode()).hexdigest()
+    assert digest == BASELINE_DIGEST
+    assert PolicyTerms.model_validate(BASELINE_2026_12).as_dict() == BASELINE_2026_12
 
 
 def test_a_claim_priced_by_the_former_tiers_is_refused_at_approval_not_mispriced() -> None:

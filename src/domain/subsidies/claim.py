@@ -20,6 +20,7 @@ from postledger.domain.actor import Actor
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.claim_flow import ClaimState, allowed_steps, next_state
 from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, StepNotAllowed
+from postledger.domain.labels import label_of
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.subsidies.base import FIRST_YEAR, LAST_YEAR, Retirement, refused
 from postledger.domain.subsidies.limits import CapLimit, ClaimLimit, Limit, read_limit
@@ -186,12 +187,15 @@ class SubsidyClaim(LedgerAggregate):
                 f"step {trigger!r} is not allowed while the claim is {self.state.value}",
                 rule="R-FLOW-1",
                 state=self.state.value,
+                zh=f"补贴申请当前为“{label_of('state', self.state.value)}”，不能进行"
+                   f"“{label_of('claim_step', trigger) or trigger}”",
             )
         if day < self.last_date:
             raise InvalidInput(
                 f"date {day} is before the previous step of this claim ({self.last_date}); "
                 "steps are recorded in order",
                 rule="R-FLOW-1",
+                zh=f"日期 {day} 早于本申请上一步骤的日期（{self.last_date}）；各步骤须按顺序记录",
             )
 
     # ------------------------------------------------------------------ review

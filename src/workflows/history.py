@@ -1,0 +1,51 @@
+"""A stream's history as people read it: each event's step, business date, recorded time,
+actor, its own data and its place in the hash chain (API.md "History")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+
+# Fields every event has; what remains is the step's own data.
+_ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "actor", "previous_hash",
+     "originator_topic"}
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    type: str
+    topic: str
+    date: date | None
+    recorded_at: datetime
+    actor: dict[str, str]
+    data: dict[str, Any]
+    previous_hash: str
+    hash: str
+
+
+def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
+    domain_event = cast(Aggregate.Event, stored)
+    state = vars(domain_event)
+    data = {k: v for k, v in state.items() if k not in _ENVELOPE}
+    effective = data.pop("date", None)
+    if effective is None:
+        effective = data.get("effective_from")
+    topic = str(type(domain_event).TOPIC)  # type: ignore[attr-defined]
+    return HistoryEntry(
+        version=domain_event.originator_version,
+        type=type(domain_event).__name__,
+        topic=topic,
+        date=effective if isinstance(effective, date) else None,
+        recorded_at=domain_event.timestamp,
+        actor=dict(state.get("actor") or {}),
+        data=data,
+        previous_hash=str(state.get("previous_hash", "")),
+        hash=domain_event.hash,  # type: ignore[attr-defined]
+    )
