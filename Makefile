@@ -48,7 +48,8 @@ SOAK_EXAMPLES ?= 500
 soak: $(STAMP) postgres
 	POSTLEDGER_TEST_POSTGRES_URL=$(PG_URL) POSTLEDGER_KILLS=$(SOAK_KILLS) \
 	POSTLEDGER_FUZZ_EXAMPLES=$(SOAK_EXAMPLES) \
-	$(BIN)/pytest -q --durations=0 tests/integration/test_faults.py tests/unit/test_placement_fuzz.py
+	$(BIN)/pytest -q --durations=0 tests/integration/test_faults.py \
+		tests/integration/test_postgres_restart.py tests/unit/test_placement_fuzz.py
 
 # The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
 # CJK fonts let screenshots (tests/artifacts/) show Chinese text.

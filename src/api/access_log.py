@@ -3,9 +3,11 @@
 PIPL and the Cybersecurity Law ask a county to know who looked at a poor household's data, and
 to keep that record at least six months. Each read a router serves (a placement, its history, a
 claim, a list row) appends one row per subject read, in the same database as the read models;
-people are found by the keyed hash of their resident id (src/domain/keyed_hash.py), never by
-the id itself. The table is append-only: triggers refuse any UPDATE, and any DELETE of a row
-younger than ``RETENTION_DAYS``, whoever runs it — the service, a script or an operator.
+people are found by the one keyed hash of their resident id (src/domain/keyed_hash.py, the
+read models' ``person_hash``), never by the id itself: a list row read is found by the resident
+id of the person it showed, though the row showed a masked id. The table is append-only:
+triggers refuse any UPDATE, and any DELETE of a row younger than ``RETENTION_DAYS``, whoever
+runs it — the service, a script or an operator.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from sqlalchemy import (
 
 from postledger.api.deps import CurrentActor, Services, get_services
 from postledger.domain.actor import Actor
-from postledger.domain.keyed_hash import keyed_hash
+from postledger.domain.keyed_hash import PersonKeys
 from postledger.domain.placement import Placement
 from postledger.domain.subsidies.claim import SubsidyClaim
 
@@ -97,21 +99,23 @@ def create_access_log(engine: Engine) -> None:
 
 @dataclass(frozen=True)
 class Read:
-    """One subject read: its id, its jurisdiction path, the resident ids it showed."""
+    """One subject read: its id, its jurisdiction path, the resident ids it showed, and the
+    person hashes of those a read model row showed masked."""
 
     subject: str
     path: str
     resident_ids: tuple[str, ...] = ()
+    person_hashes: tuple[str, ...] = ()
 
 
 class AccessLog:
-    def __init__(self, engine: Engine, person_key: bytes | None) -> None:
+    def __init__(self, engine: Engine, keys: PersonKeys) -> None:
         self.engine = engine
         # Without a configured key (a demo store) the hash is unkeyed but still not the id.
-        self.person_key = person_key or b""
+        self.keys = keys
 
     def person(self, resident_id: str) -> str:
-        return keyed_hash(resident_id.strip().upper(), self.person_key)
+        return self.keys.hash(resident_id) or ""
 
     def record(self, actor: Actor, client: str, what: str, reads: Iterable[Read],
                at: datetime | None = None) -> int:
@@ -122,7 +126,8 @@ class AccessLog:
                     "actor_jurisdiction": actor.jurisdiction, "actor_name": actor.name,
                     "client": client[:64], "what": what, "subject": read.subject,
                     "path": read.path}
-            people: list[str | None] = [*sorted({self.person(r) for r in read.resident_ids})]
+            people: list[str | None] = [*sorted({self.person(r) for r in read.resident_ids
+                                                 if r} | set(read.person_hashes))]
             rows.extend({**base, "person": person} for person in people or [None])
         if rows:
             with self.engine.begin() as conn:
@@ -181,12 +186,15 @@ class Reads:
             Read(str(c.id), c.path, claim_resident_ids(c.claimant, c.facts)) for c in claims])
 
     def rows(self, what: str, rows: Sequence[dict[str, Any]]) -> None:
-        """List rows: ``id`` and ``path``, and ``resident_id`` where the row shows one."""
+        """List rows: ``id`` and ``path``; ``resident_id`` where the row shows a whole one, and
+        the read model's ``person_hash`` or ``claimant_key`` (the same hash) where it shows a
+        masked one."""
         self.log.record(self.actor, self.client, what, [
             Read(str(r["id"]), str(r["path"]),
                  # a read model shows a masked id: only a whole id names the person
                  (str(r["resident_id"]),) if "*" not in str(r.get("resident_id") or "*")
-                 else ())
+                 else (),
+                 tuple(str(r[k]) for k in ("person_hash", "claimant_key") if r.get(k)))
             for r in rows])
 
 
@@ -205,7 +213,7 @@ def get_reads(
     services: Annotated[Services, Depends(get_services)],
 ) -> Reads:
     client = request.client.host if request.client else "unknown"
-    return Reads(AccessLog(services.read_model.engine, services.ledger.person_key), actor, client)
+    return Reads(AccessLog(services.read_model.engine, services.read_model.keys), actor, client)
 
 
 AccessReads = Annotated[Reads, Depends(get_reads)]

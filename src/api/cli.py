@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("verify", help="the tamper check: recompute every hash chain (R-FRAUD-8)"
                         ).add_argument("--county", default=None)
+    audit = commands.add_parser("audit", help="audit upkeep (admin)")
+    audit.add_subparsers(dest="audit_command", required=True).add_parser(
+        "adopt-chain-heads", help="anchor a head for each stream written before chain heads, "
+        "once its chain is intact (R-FRAUD-8)")
     ledger = commands.add_parser("ledger", help="the monthly real-name ledger file (.xlsx)")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_import = ledger_commands.add_parser("import", help="record a ledger file as reported")
@@ -64,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ledger_export.add_argument("--township", required=True, help="county/township")
     ledger_export.add_argument("--month", required=True, metavar="YYYY-MM")
     ledger_export.add_argument("--as-of", default=None, type=datetime.fromisoformat)
+    ledger_export.add_argument(
+        "--role", default="inspector", choices=("inspector", "township", "county", "admin"),
+        help="read as (default inspector): county and admin get resident ids and phones in "
+             "full, the others masked; the export is access-logged either way")
+    ledger_export.add_argument("--name", default=None,
+                               help="who exports, for the access log (default: the OS user)")
     ledger_export.add_argument("file")
     commands.add_parser("rules", help="the rule catalogue: each rule in Chinese and English")
     _add_security_commands(commands)
@@ -108,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_scheduler(services, args.as_of, args.within or "", args.dry_run)
         if args.command == "projections":
             return _rebuild(services)
-        if args.command in ("verify", "ledger"):
+        if args.command in ("verify", "ledger", "audit"):
             from postledger.api.cli_audit import run_audit_command
 
             return run_audit_command(services, args)

@@ -1,4 +1,5 @@
-"""``postledger verify`` and ``postledger ledger import|export`` (API.md "Command line")."""
+"""``postledger verify``, ``postledger audit adopt-chain-heads`` and ``postledger ledger
+import|export`` (API.md "Command line")."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ CLI_NAME = "cli"
 def run_audit_command(services: Services, args: argparse.Namespace) -> int:
     if args.command == "verify":
         return _verify(services, args.county)
+    if args.command == "audit":
+        return _adopt_chain_heads(services)
     if args.ledger_command == "import":
         return _import(services, Path(args.file), args.county)
-    return _export(services, args.township.strip("/"), args.month, args.as_of, Path(args.file))
+    return _export(services, args)
 
 
 def _verify(services: Services, county: str | None) -> int:
@@ -41,6 +44,22 @@ def _verify(services: Services, county: str | None) -> int:
     return 0 if report.ok else 1
 
 
+def _adopt_chain_heads(services: Services) -> int:
+    """Heads for the streams of a store written before chain heads existed (R-FRAUD-8). The
+    command line acts as an admin; the adoption is logged and recorded. Exit 1 when a stream
+    was refused for a broken chain."""
+    from postledger.workflows.verify import adopt_chain_heads
+
+    with acting_as(Actor("admin", "", CLI_NAME)):
+        report = adopt_chain_heads(services.ledger)
+    print(json.dumps({"ok": report.ok, "adopted": len(report.adopted),
+                      "anchored_already": report.anchored,
+                      "refused": [{"stream_id": b.stream_id, "version": b.version,
+                                   "problem": b.problem} for b in report.refused]},
+                     ensure_ascii=False, indent=2))
+    return 0 if report.ok else 1
+
+
 def _import(services: Services, file: Path, county: str) -> int:
     from postledger.workflows.ledger_io import import_ledger
 
@@ -52,17 +71,29 @@ def _import(services: Services, file: Path, county: str) -> int:
     return 0
 
 
-def _export(services: Services, township: str, month: str, as_of: object, file: Path) -> int:
+def _export(services: Services, args: argparse.Namespace) -> int:
+    """Written as ``GET /ledger`` gives it (src/api/ledger_export.py): access-logged with
+    ``cli`` as where from, masked unless the role needs the full numbers."""
+    import getpass
     from datetime import datetime
 
+    from postledger.api.access_log import AccessLog, Reads
+    from postledger.api.ledger_export import ledger_file, sees_full_ids
     from postledger.domain.values import parse_month
-    from postledger.workflows.ledger_io import export_ledger
 
+    township, month = args.township.strip("/"), args.month
     parse_month(month)
-    when = as_of if isinstance(as_of, datetime) else None
+    when = args.as_of if isinstance(args.as_of, datetime) else None
+    reader = Actor(args.role, township if args.role == "township" else township.split("/")[0],
+                   args.name or f"{CLI_NAME}:{getpass.getuser()}")
     services.read_model.catch_up(services.ledger)
     rows = services.read_model.ledger(township_path=township, month=month, as_of=when)
-    with acting_as(Actor("inspector", township.split("/")[0], CLI_NAME)):
-        file.write_bytes(export_ledger(services.ledger, rows))
-    print(f"postledger: {len(rows)} rows of {township} {month} written to {file}")
+    reads = Reads(AccessLog(services.read_model.engine, services.read_model.keys), reader,
+                  CLI_NAME)
+    with acting_as(reader):
+        data = ledger_file(services.ledger, rows, reads)
+    Path(args.file).write_bytes(data)
+    print(f"postledger: {len(rows)} rows of {township} {month} written to {args.file} "
+          f"({'full' if sees_full_ids(reader) else 'masked'} resident ids and "
+          f"phones; read logged as {reader.role} {reader.name})")
     return 0

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -86,10 +88,29 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             raise
         content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
         if _stored(response.status_code, content):
-            await run_in_threadpool(store.remember, scope, response.status_code,
+            await run_in_threadpool(_remember_surely, store, scope, response.status_code,
                                     response.headers.get("content-type"),
                                     content.decode("utf-8"))
         else:
             await run_in_threadpool(store.forget, scope)
         return Response(content=content, status_code=response.status_code,
                         headers=dict(response.headers))
+
+
+REMEMBER_FOR_SECONDS = 30.0
+
+
+def _remember_surely(store: IdempotencyStore, scope: str, status: int,
+                     content_type: str | None, body: str) -> None:
+    """The command is done: its answer must be kept under the key, or the retry a client makes
+    once the claim is released would run it a second time. A database that went away for a
+    moment (a PostgreSQL restart, tests/integration/test_postgres_restart.py) is waited for."""
+    deadline = time.monotonic() + REMEMBER_FOR_SECONDS
+    while True:
+        try:
+            store.remember(scope, status, content_type, body)
+            return
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

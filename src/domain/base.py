@@ -52,7 +52,9 @@ def event_hash(topic: str, state: dict[str, Any]) -> str:
 class LedgerAggregate(Aggregate):
     """Aggregate whose events record who acted and chain to the event before them."""
 
-    last_event_hash = ""  # no annotation: it would become an __init__ field
+    # The newest event applied; no annotation: it would become an __init__ field. Its hash is
+    # computed only when the next event needs it, not for every event of a replay.
+    last_event = None
 
     class Event(Aggregate.Event):
         actor: dict[str, str] = field(default_factory=actor_dict, init=False)
@@ -61,12 +63,16 @@ class LedgerAggregate(Aggregate):
         def mutate(self, aggregate: Any) -> Any:
             result = super().mutate(aggregate)
             if result is not None:
-                result.last_event_hash = self.hash
+                result.last_event = self
             return result
 
         @property
         def hash(self) -> str:
             return event_hash(type(self).TOPIC, vars(self))  # type: ignore[attr-defined]
+
+    @property
+    def last_event_hash(self) -> str:
+        return "" if self.last_event is None else str(self.last_event.hash)
 
     def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
         kwargs["previous_hash"] = self.last_event_hash

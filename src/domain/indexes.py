@@ -14,14 +14,13 @@ from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.errors import LimitReached
-from postledger.domain.keyed_hash import keyed_hash
+from postledger.domain.keyed_hash import PersonKeys
 
 
 def person_index_id(resident_id: str, key: bytes | None = None) -> UUID:
     """With a key (production), the id hides the resident id behind a keyed hash; without one
     (a demo store) it is the plain uuid5 of earlier releases."""
-    subject = keyed_hash(resident_id, key) if key else resident_id
-    return uuid5(NAMESPACE_URL, f"postledger:person:{subject}")
+    return uuid5(NAMESPACE_URL, f"postledger:person:{PersonKeys(key).subject(resident_id)}")
 
 
 def edge_quota_id(county: str, township: str) -> UUID:

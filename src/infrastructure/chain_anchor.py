@@ -28,6 +28,8 @@ from psycopg.sql import SQL, Identifier
 from postledger.infrastructure.settings import BoundedPostgresApplicationRecorder, PostgresWithTimeouts
 
 HEADS_TABLE = "chain_heads"
+# Heads adopted for streams written before heads existed: which, when, by whom (verify.py).
+ADOPTIONS_TABLE = "chain_head_adoptions"
 CHAIN_KEY_SETTING = "CHAIN_KEY"  # read by the library as POSTLEDGER_CHAIN_KEY, then CHAIN_KEY
 
 
@@ -71,6 +73,11 @@ def _head_rows(key: bytes, stored_events: Sequence[StoredEvent]) -> list[tuple[s
     return rows
 
 
+def adopted_head(key: bytes, stream_id: str, version: int, digest: str) -> tuple[str, int, str, str]:
+    """A head row for a stream's newest stored event, keyed as a save would key it."""
+    return (stream_id, version, digest, head_mac(key, stream_id, version, digest))
+
+
 class ChainKeyed:
     chain_key: bytes = b""
 
@@ -94,6 +101,8 @@ class AnchoredSQLiteRecorder(SQLiteApplicationRecorder, ChainKeyed):
             *super().construct_create_table_statements(),
             f"CREATE TABLE IF NOT EXISTS {HEADS_TABLE} (stream_id TEXT PRIMARY KEY, "
             "version INTEGER NOT NULL, digest TEXT NOT NULL, mac TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {ADOPTIONS_TABLE} (stream_id TEXT NOT NULL, "
+            "version INTEGER NOT NULL, adopted_at TEXT NOT NULL, adopted_by TEXT NOT NULL)",
         ]
 
     def _insert_events(
@@ -111,6 +120,20 @@ class AnchoredSQLiteRecorder(SQLiteApplicationRecorder, ChainKeyed):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT stream_id, version, digest, mac FROM {HEADS_TABLE}")
             return [ChainHead(str(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in c.fetchall()]
+
+    def adopt_heads(self, rows: list[tuple[str, int, str, str]], at: str, by: str) -> list[str]:
+        """Write the heads of streams that have none (a save's newer head wins), and record each
+        adoption, in one transaction; returns the streams adopted."""
+        adopted = []
+        with self.datastore.transaction(commit=True) as c:
+            for row in rows:
+                c.execute(f"INSERT INTO {HEADS_TABLE} VALUES (?,?,?,?) ON CONFLICT (stream_id) "
+                          "DO NOTHING", row)
+                if c.sqlite_cursor.rowcount == 1:
+                    adopted.append(row[0])
+                    c.execute(f"INSERT INTO {ADOPTIONS_TABLE} VALUES (?,?,?,?)",
+                              (row[0], row[1], at, by))
+        return adopted
 
 
 class KeyedFactory:
@@ -147,6 +170,16 @@ class AnchoredPostgresRecorder(BoundedPostgresApplicationRecorder, ChainKeyed):
         self.select_heads_statement = SQL(
             "SELECT stream_id, version, digest, mac FROM {schema}.{heads}"
         ).format(schema=schema, heads=heads)
+        adoptions = Identifier(ADOPTIONS_TABLE)
+        self.sql_create_statements.append(
+            SQL("CREATE TABLE IF NOT EXISTS {schema}.{adoptions} (stream_id text NOT NULL, "
+                "version bigint NOT NULL, adopted_at text NOT NULL, adopted_by text NOT NULL)"
+                ).format(schema=schema, adoptions=adoptions))
+        self.adopt_head_statements = (
+            SQL("INSERT INTO {schema}.{heads} VALUES (%s, %s, %s, %s) ON CONFLICT (stream_id) "
+                "DO NOTHING").format(schema=schema, heads=heads),
+            SQL("INSERT INTO {schema}.{adoptions} VALUES (%s, %s, %s, %s)").format(
+                schema=schema, adoptions=adoptions))
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -164,6 +197,18 @@ class AnchoredPostgresRecorder(BoundedPostgresApplicationRecorder, ChainKeyed):
             curs.execute(self.select_heads_statement)
             return [ChainHead(str(r["stream_id"]), int(r["version"]), str(r["digest"]),
                               str(r["mac"])) for r in curs.fetchall()]
+
+    def adopt_heads(self, rows: list[tuple[str, int, str, str]], at: str, by: str) -> list[str]:
+        """As AnchoredSQLiteRecorder.adopt_heads."""
+        head, adoption = self.adopt_head_statements
+        adopted = []
+        with self.datastore.transaction(commit=True) as curs:
+            for row in rows:
+                curs.execute(head, row)
+                if curs.rowcount == 1:
+                    adopted.append(row[0])
+                    curs.execute(adoption, (row[0], row[1], at, by))
+        return adopted
 
 
 class AnchoredPostgresFactory(KeyedFactory, PostgresWithTimeouts):

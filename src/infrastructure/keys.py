@@ -6,9 +6,12 @@ Read once from the environment, beside ``Settings``:
   library's cipher); ``POSTLEDGER_DATA_KEYS_OLD`` (comma-separated, newest first) are keys
   rotated out that still decrypt events written under them.
 - ``POSTLEDGER_CHAIN_KEY`` (base64 of 32 bytes) keys the chain heads.
-- ``POSTLEDGER_INDEX_KEY`` (optional, base64 of 32 bytes) keys the hash that turns a resident id
-  into an index id. When unset it is derived from the site's *first* data key (the oldest of
-  the old keys, else the data key), so rotating the data key never moves an index.
+- ``POSTLEDGER_INDEX_KEY`` (optional, base64 of 32 bytes) keys the one person hash
+  (src/domain/keyed_hash.py): index ids, read models' ``person_hash`` columns and the access
+  log. When unset it is derived from the site's *first* data key (the oldest of the old keys,
+  else the data key), so rotating the data key never moves an index. Dropping that first key
+  from ``POSTLEDGER_DATA_KEYS_OLD``, or setting a new index key on a store that began without
+  one, would move every index id (README, "Rotating the data key").
 - ``POSTLEDGER_JWT_SECRET`` (HS256), ``POSTLEDGER_JWKS_FILE`` or ``POSTLEDGER_JWKS_URL``
   (RS256/ES256), with ``POSTLEDGER_JWT_ISSUER`` / ``POSTLEDGER_JWT_AUDIENCE`` checked when set.
 """
@@ -22,6 +25,8 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from postledger.domain.keyed_hash import PersonKeys
 
 KEY_BYTES = 32
 
@@ -115,6 +120,10 @@ class SecuritySettings:
         if self.old_data_keys:
             env["CIPHER_OLD_KEYS"] = ",".join(self.old_data_keys)
         return env
+
+    def person_keys(self) -> PersonKeys:
+        """The one person hash, under ``person_index_key`` (src/domain/keyed_hash.py)."""
+        return PersonKeys(self.person_index_key())
 
     def person_index_key(self) -> bytes | None:
         """The key of the resident-id hash; None without any key (demo: plain uuid5 ids)."""

@@ -10,12 +10,21 @@ holds one lock per aggregate; reads of different aggregates still run side by si
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Repository
 
 STRIPES = 64  # locks shared by aggregate id: bounded memory, rare false sharing
+
+
+def project_events(aggregate: Any, domain_events: Iterable[Any]) -> Any:
+    """The library's ``project_aggregate`` without its per-event ``isinstance`` check against a
+    runtime protocol, which took a sixth of a placement's replay."""
+    for domain_event in domain_events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
 
 
 class SerialCacheRepository(Repository[UUID]):
@@ -27,6 +36,7 @@ class SerialCacheRepository(Repository[UUID]):
         return self._stripes[hash(aggregate_id) % STRIPES]
 
     def get(self, aggregate_id: UUID, **kwargs: Any) -> Any:
+        kwargs.setdefault("projector_func", project_events)
         if self.cache is None or kwargs.get("version") is not None:
             return super().get(aggregate_id, **kwargs)
         with self.lock_for(aggregate_id):

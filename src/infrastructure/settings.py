@@ -74,7 +74,7 @@ class Settings:
 
     @property
     def chain_key(self) -> bytes:
-        """The HMAC key of chain heads and of resident-id hashes in read models (32 bytes).
+        """The HMAC key of chain heads (32 bytes; person hashes: ``security.person_keys()``).
         Demo mode alone falls back to a fixed, public demo key."""
         if self.security.chain_key:
             return decode_key("POSTLEDGER_CHAIN_KEY", self.security.chain_key)

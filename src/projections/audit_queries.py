@@ -24,8 +24,8 @@ from sqlalchemy import (
 from postledger.domain.dates import add_months, month_index, month_of
 from postledger.domain.values import parse_month
 from postledger.projections.claims_readmodel import claims
-from postledger.projections.findings_rm import findings, officials
-from postledger.projections.ledger_rm import utc
+from postledger.projections.findings_compute import findings_as_of
+from postledger.projections.findings_tables import findings, officials
 from postledger.projections.placements_rm import placements
 
 metadata = MetaData()
@@ -62,21 +62,38 @@ def record_tamper_links(conn: Connection, scope: str, broken: list[Any], at: dat
 
 def list_findings(conn: Connection, *, county: str | None, township: str | None,
                   rule: str | None, as_of: datetime | None) -> list[dict[str, Any]]:
-    f = findings
-    query = select(f)
-    for column, value in (("county", county), ("township", township), ("rule", rule)):
-        if value:
-            query = query.where(f.c[column] == value)
+    """The findings of a county from the read model; ``as_of``: as they stood at that instant,
+    computed from what had been recorded by then (src/projections/findings_compute.py)."""
     if as_of is not None:
-        query = query.where(f.c.recorded_at <= utc(as_of))
-    found = [{
-        "rule": r.rule, "subject_id": r.subject_id, "subject_kind": r.subject_kind,
-        "township": r.township, "detail": r.detail, "detail_zh": r.detail_zh,
-        "events": json.loads(r.events), "county": r.county,
-    } for r in conn.execute(query.order_by(f.c.rule, f.c.county, f.c.township, f.c.id))]
+        found = [_public(f.rule, f.subject_id, f.subject_kind, f.county, f.township, f.detail,
+                         f.detail_zh, [{"stream_id": s, "version": v} for s, v in f.events],
+                         f.finding_id)
+                 for f in {f.finding_id: f for f in findings_as_of(conn, county, as_of)}.values()
+                 if (not county or f.county == county) and (not township or f.township == township)
+                 and (not rule or f.rule == rule)]
+        found.sort(key=lambda f: (f["rule"], f["county"], f["township"] or "", f["id"]))
+    else:
+        f = findings
+        query = select(f)
+        for column, value in (("county", county), ("township", township), ("rule", rule)):
+            if value:
+                query = query.where(f.c[column] == value)
+        found = [_public(r.rule, r.subject_id, r.subject_kind, r.county, r.township, r.detail,
+                         r.detail_zh, json.loads(r.events), r.id)
+                 for r in conn.execute(query.order_by(f.c.rule, f.c.county, f.c.township, f.c.id))]
+    for row in found:
+        del row["id"]
     if rule in (None, "", "R-FRAUD-8") and not township:
         found += _tamper_findings(conn, county)
     return found
+
+
+def _public(rule: str, subject_id: str, kind: str, county: str, township: str | None,
+            detail: str, detail_zh: str, events: list[dict[str, Any]],
+            finding_id: str = "") -> dict[str, Any]:
+    return {"rule": rule, "subject_id": subject_id, "subject_kind": kind, "township": township,
+            "detail": detail, "detail_zh": detail_zh, "events": events, "county": county,
+            "id": finding_id}
 
 
 def _tamper_findings(conn: Connection, county: str | None) -> list[dict[str, Any]]:
@@ -166,7 +183,7 @@ def _placement_tasks(row: dict[str, Any], today: date) -> list[dict[str, Any]]:
         tasks.append(task("attendance", add_months(parse_month(next_month), 1), month=next_month))
     if row["unpaid_months"]:
         tasks.append(task("payment", None, months=row["unpaid_months"]))
-    review_due = add_months(row["last_review_on"] or onboarded, 12)  # R-REV-1
+    review_due = row["review_due_on"] or onboarded  # R-REV-1, read by the domain's rule
     if (review_due - today).days <= REVIEW_NOTICE_DAYS:
         tasks.append(task("annual_review", review_due))
     return tasks

@@ -38,7 +38,7 @@ claims = Table(
     Column("path", Text, nullable=False, index=True),
     Column("state", String(32), nullable=False, index=True),
     Column("claimant_name", Text, nullable=False),
-    Column("claimant_key", String(40), nullable=False, index=True),
+    Column("claimant_key", String(64), nullable=False, index=True),
     Column("amount_fen", BigInteger, nullable=False),
     Column("paid_fen", BigInteger, nullable=False),
     Column("clawed_back_fen", BigInteger, nullable=False),

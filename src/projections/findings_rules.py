@@ -88,9 +88,15 @@ class Subject:
     terms: Callable[[date], PolicyTerms]
     notices: list[tuple[date, date, Evidence]] = field(default_factory=list)
     officials: list[Official] = field(default_factory=list)
+    _of: dict[tuple[str, ...], list[Step]] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     def of(self, *kinds: str) -> list[Step]:
-        return [s for s in self.steps if s.kind in kinds]
+        """The steps of these kinds, in order (each selection made once: the rules ask for the
+        same few many times over)."""
+        if kinds not in self._of:
+            self._of[kinds] = [s for s in self.steps if s.kind in kinds]
+        return list(self._of[kinds])
 
     def found(self, rule: str, steps: list[Step], detail: str, detail_zh: str,
               also: tuple[Evidence, ...] = ()) -> Finding:
@@ -102,8 +108,11 @@ class Subject:
 
     @cached_property
     def months(self) -> dict[str, dict[str, Any]]:
-        """Each month's attendance and pay as recorded (the latest report of each)."""
+        """Each month's attendance and pay as recorded (the latest report of each). A payment
+        clawed back in full (R-PAY-3) no longer counts as paid: the money was recovered; the
+        month then carries ``recovered`` (the clawbacks), and keeps its history."""
         months: dict[str, dict[str, Any]] = {}
+        recovered: dict[str, list[Step]] = {}
         for s in self.steps:
             if s.kind in ("attendance_recorded", "paid", "clawed_back", "month_reported"):
                 entry = months.setdefault(s.data["month"], {"attendance": None, "paid": None})
@@ -112,7 +121,21 @@ class Subject:
                     entry["attendance"] = s
                 if s.kind == "paid" or (s.kind == "month_reported" and s.data.get("amount")):
                     entry["paid"] = s
+                if s.kind == "clawed_back":
+                    recovered.setdefault(s.data["month"], []).append(s)
+        for month, clawbacks in recovered.items():
+            entry = months[month]
+            paid = entry["paid"]
+            if paid is not None and paid.kind == "paid" and fully_recovered(paid, clawbacks):
+                entry["paid"], entry["recovered"] = None, clawbacks
         return dict(sorted(months.items()))
+
+
+def fully_recovered(paid: Step, clawbacks: list[Step]) -> bool:
+    """R-PAY-3: clawbacks recorded after the payment recover at least what it paid."""
+    amount = int(paid.data.get("amount") or 0)
+    back = sum(int(c.data.get("amount") or 0) for c in clawbacks if c.version > paid.version)
+    return amount > 0 and back >= amount
 
 
 PAID_STEPS = ("paid", "month_reported")
@@ -293,7 +316,7 @@ def age_and_identity(subject: Subject) -> Iterator[Finding]:
     for step in subject.of("applied", "onboarded", "extended", "imported", *PAID_STEPS):
         day = step.day
         if step.kind in PAID_STEPS:
-            if not _is_paid(step):
+            if not _is_paid(step) or subject.months[step.data["month"]].get("recovered"):
                 continue
             # The days paid for begin with the month, or with onboarding within it.
             day = max(parse_month(step.data["month"]), onboarded or date.min)

@@ -8,6 +8,10 @@ transaction: a crash loses the whole batch or none of it, so an event is never s
 applied twice. Concurrent followers queue on the tracking rows (``FOR UPDATE``; SQLite's write
 lock does the same) and the position moves by compare-and-set.
 
+A read model may defer costly work (the findings: src/projections/findings_rm.py) by marking
+it in its rows as it folds; ``settle`` does it once the log is caught up, in transactions of its
+own, so that a batch is cheap and a subject touched by many batches is worked on once.
+
 A read model's ``name`` carries its schema version: a release that changes its tables bumps
 it, and the new tables fill themselves from position 0 on first use.
 """
@@ -45,7 +49,8 @@ tracking = Table(
     Column("position", BigInteger, nullable=False),
 )
 
-BATCH = 1000
+BATCH = 1000  # notifications a catch-up folds per transaction
+REBUILD_BATCH = 5000  # a rebuild's: fewer commits, each row loaded and written back less often
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,11 @@ class ReadModelTables:
     def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
         raise NotImplementedError
 
+    def settle(self, conn: Connection) -> int:
+        """Work the fold deferred (marked in its rows, in its transaction), done once the log is
+        caught up; returns how much was done, 0 when nothing was left."""
+        return 0
+
 
 class Follower:
     """Keeps every registered read model up to date with the event log."""
@@ -98,12 +108,14 @@ class Follower:
         except IntegrityError:
             pass  # another process inserted it first
 
-    def catch_up(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every new notification; returns how many were read."""
+    def catch_up(self, app: Any, progress: Callable[[int], None] | None = None,
+                 batch: int | None = None) -> int:
+        """Apply every new notification, ``batch`` a transaction (default BATCH), then settle
+        what the read models deferred; returns how many were read."""
         done = 0
         with self._lock:
             while True:
-                read = self._apply_next_batch(app)
+                read = self._apply_next_batch(app, batch or BATCH)
                 if read is None:
                     return done
                 done += read
@@ -114,7 +126,7 @@ class Follower:
         with self.engine.connect() as conn:
             return {str(r[0]): int(r[1]) for r in conn.execute(select(tracking))}
 
-    def _apply_next_batch(self, app: Any) -> int | None:
+    def _apply_next_batch(self, app: Any, batch: int) -> int | None:
         names = [m.name for m in self.read_models]
         with self.engine.begin() as conn:
             positions = {
@@ -124,14 +136,16 @@ class Follower:
                 )
             }
             start = min(positions.values()) + 1
-            notes = app.recorder.select_notifications(start=start, limit=BATCH)
-            if not notes:
-                return None
+            notes = app.recorder.select_notifications(start=start, limit=batch)
+            if not notes:  # caught up: settle what the folds deferred, a chunk at a time
+                settled = sum(model.settle(conn) for model in self.read_models)
+                return None if settled == 0 else 0
             decoded = [_decoded(app, note) for note in notes]
             last = notes[-1].id
             for model in self.read_models:
-                mine = [e for e in decoded
-                        if e.notification_id > positions[model.name] and model.handles(e.topic)]
+                handled = {t: model.handles(t) for t in {e.topic for e in decoded}}
+                after = positions[model.name]
+                mine = [e for e in decoded if handled[e.topic] and e.notification_id > after]
                 if mine:
                     model.fold(conn, mine)
                 moved = conn.execute(
@@ -156,7 +170,7 @@ class Follower:
                     table.create(conn)
                 conn.execute(update(tracking).where(tracking.c.projection == model.name)
                              .values(position=0))
-        return self.catch_up(app, progress)
+        return self.catch_up(app, progress, max(REBUILD_BATCH, BATCH))
 
 
 def _decoded(app: Any, note: Any) -> Applied:

@@ -57,7 +57,7 @@ ledger_subjects = Table(
     Column("post_title", Text),
     Column("post_kind", String(32)),
     Column("name", Text, nullable=False),
-    Column("person_hash", String(40)),
+    Column("person_hash", String(64)),
     Column("resident_id_masked", String(32), nullable=False),
     Column("phone_masked", String(32), nullable=False),
     Column("onboarded_on", Date),

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from postledger.domain.placement_flow import PlacementState, next_state
+from postledger.domain.placement_rules import review_due
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import mask_resident_id
 from postledger.projections.follower import Applied, ReadModelTables, Rows
@@ -52,7 +53,7 @@ posts = Table(
 )
 
 placements = Table(
-    "rm_placements_v3",
+    "rm_placements_v4",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("post_id", String(36), nullable=False, index=True),
@@ -61,14 +62,15 @@ placements = Table(
     Column("village", Text),
     Column("path", Text, nullable=False, index=True),
     Column("state", String(32), nullable=False, index=True),
-    Column("person_hash", String(40), nullable=False, index=True),
+    Column("person_hash", String(64), nullable=False, index=True),
     Column("resident_id_masked", String(32), nullable=False),
     Column("name", Text, nullable=False),
     Column("category", String(16), nullable=False),
     Column("applied_on", Date, nullable=False),
     Column("onboarded_on", Date),
     Column("agreement_end", Date),
-    Column("last_review_on", Date),
+    Column("reviewed_years", Text, nullable=False),  # "2025,2026": R-REV-1's reviews
+    Column("review_due_on", Date),  # the first anniversary of onboarding without one
     Column("exited_on", Date),
     Column("exit_reason", String(32)),
     Column("publicity_ends_on", Date),
@@ -104,7 +106,7 @@ def event_name(topic: str) -> str:
 
 
 class PlacementsReadModel(ReadModelTables):
-    name = "placements_v3"
+    name = "placements_v4"
     tables = (posts, placements, placement_states)
     topic_prefixes = ("postledger:post:", "postledger:placement:")
 
@@ -174,7 +176,8 @@ class PlacementsReadModel(ReadModelTables):
                 "person_hash": self.keys.hash(person["resident_id"]),
                 "resident_id_masked": mask_resident_id(person["resident_id"]),
                 "name": person["name"], "category": person["category"], "applied_on": e.date,
-                "onboarded_on": None, "agreement_end": None, "last_review_on": None,
+                "onboarded_on": None, "agreement_end": None, "reviewed_years": "",
+                "review_due_on": None,
                 "exited_on": None, "exit_reason": None, "publicity_ends_on": None,
                 "open_objections": 0, "last_attended_month": None, "last_paid_month": None,
                 "unpaid_months": 0, "version": 0,
@@ -215,6 +218,7 @@ def _fold_facts(row: dict[str, Any], kind: str, e: Any) -> None:
         row["open_objections"] = max(0, row["open_objections"] - 1)
     elif kind == "onboarded":
         row["onboarded_on"], row["agreement_end"] = e.date, e.agreement_end
+        row["review_due_on"] = review_due(e.date, set())
     elif kind == "extended":
         row["agreement_end"] = e.until
     elif kind == "attendance_recorded":
@@ -224,7 +228,10 @@ def _fold_facts(row: dict[str, Any], kind: str, e: Any) -> None:
         row["last_paid_month"] = max(row["last_paid_month"] or "", e.month)
         row["unpaid_months"] = max(0, row["unpaid_months"] - 1)
     elif kind == "annually_reviewed":
-        row["last_review_on"] = max(filter(None, (row["last_review_on"], e.date)))
+        years = {int(y) for y in row["reviewed_years"].split(",") if y} | {int(e.year)}
+        row["reviewed_years"] = ",".join(str(y) for y in sorted(years))
+        if row["onboarded_on"] is not None:
+            row["review_due_on"] = review_due(row["onboarded_on"], years)
         if not e.passed:
             row["exited_on"], row["exit_reason"] = e.date, "review_failed"
     elif kind in ("exited", "ended_automatically"):

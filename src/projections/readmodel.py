@@ -31,7 +31,7 @@ from postledger.projections import audit_queries
 from postledger.projections.claims_readmodel import claims
 from postledger.projections.follower import Follower
 from postledger.projections.ledger_rm import ledger_rows, utc
-from postledger.projections.people import PersonKeys
+from postledger.projections.people import PersonKeys, keep_keyed
 from postledger.projections.placements_rm import placement_states, placements, posts
 from postledger.projections.registry import read_models
 
@@ -45,12 +45,13 @@ class ReadModel:
         self.engine = engine
         self.keys = keys
         self.follower = Follower(engine, read_models(keys))
+        keep_keyed(engine, self.follower.read_models, keys)  # refilled when the key changed
         idempotency_metadata.create_all(engine)  # the keys live beside the read models
         audit_queries.metadata.create_all(engine)
 
     @classmethod
     def open(cls, settings: Settings) -> ReadModel:
-        return cls(open_engine(settings), PersonKeys.derived_from(settings.chain_key))
+        return cls(open_engine(settings), settings.security.person_keys())
 
     def catch_up(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
         return self.follower.catch_up(app, progress)

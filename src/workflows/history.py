@@ -10,6 +10,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 
+from postledger.domain.errors import NotFound
+from postledger.domain.legacy_ledger import LegacyPlacement
+from postledger.domain.placement import Placement
+from postledger.infrastructure.repository import project_events
+from postledger.workflows.permissions import authorize_read
+
 # Fields every event has; what remains is the step's own data.
 _ENVELOPE = frozenset(
     {"originator_id", "originator_version", "timestamp", "actor", "previous_hash",
@@ -49,3 +55,24 @@ def history_entry(stored: DomainEventProtocol[UUID]) -> HistoryEntry:
         previous_hash=str(state.get("previous_hash", "")),
         hash=domain_event.hash,  # type: ignore[attr-defined]
     )
+
+
+@dataclass(frozen=True)
+class SourcedHistoryEntry(HistoryEntry):
+    """A history entry that says, for imported history, where it was read (API.md v1.1)."""
+
+    source: dict[str, Any] | None = None
+
+
+def placement_history(app: Any, subject_id: UUID) -> tuple[Any, list[SourcedHistoryEntry]]:
+    """A placement's history, or an imported placement's, from one read of its stream: the
+    placement is rebuilt from the same events for the jurisdiction check (404 when there is
+    none, 403 outside the reader's jurisdiction) and returned beside its history."""
+    events = list(app.events.get(subject_id))
+    subject = project_events(None, events) if events else None
+    if not isinstance(subject, Placement | LegacyPlacement):
+        raise NotFound(f"no placement {subject_id}")
+    authorize_read(subject.path)
+    entries = [history_entry(stored) for stored in events]
+    return subject, [SourcedHistoryEntry(**vars(entry), source=entry.data.get("source"))
+                     for entry in entries]

@@ -23,7 +23,6 @@ from uuid import UUID
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.values import parse_month
-from postledger.workflows.history import HistoryEntry
 from postledger.workflows.ledger_bulk import Aggregates, NativeMonths, save_in_chunks
 from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
 from postledger.workflows.permissions import authorize, authorize_read, covers
@@ -107,35 +106,21 @@ def _legacy_placement(aggregates: Aggregates, touched: dict[UUID, LegacyPlacemen
     return touched[key]
 
 
-def export_ledger(app: Any, rows: list[dict[str, Any]]) -> bytes:
-    """The .xlsx of ledger read-model rows (``ledger_rows``), resident ids and phones in full."""
+def export_ledger(app: Any, rows: list[dict[str, Any]], *, full_ids: bool = True) -> bytes:
+    """The .xlsx of ledger read-model rows (``ledger_rows``), resident ids and phones in full,
+    or masked as the read model holds them (``full_ids=False``; src/api/ledger_export.py)."""
     lines = []
     for row in rows:
         authorize_read(row["path"])
-        subject: Any = app.repository.get(UUID(row["subject_id"]))
-        person = (subject.applicant if row["subject_kind"] == "placement"
-                  else {"resident_id": subject.resident_id, "phone": subject.phone})
+        person: dict[str, Any] = {"resident_id": row["resident_id_masked"],
+                                  "phone": row["phone_masked"]}
+        if full_ids:
+            subject: Any = app.repository.get(UUID(row["subject_id"]))
+            person = (subject.applicant if row["subject_kind"] == "placement"
+                      else {"resident_id": subject.resident_id, "phone": subject.phone})
         lines.append({
             **row, "resident_id": person["resident_id"], "phone": person.get("phone") or None,
             "post": row["post_title"], "kind": row["post_kind"],
             "amount_fen": row["net_paid_fen"] if row["paid_fen"] else None,
         })
     return write_ledger(lines)
-
-
-@dataclass(frozen=True)
-class SourcedHistoryEntry(HistoryEntry):
-    """A history entry that says, for imported history, where it was read (API.md v1.1)."""
-
-    source: dict[str, Any] | None = None
-
-
-def placement_history(app: Any, subject_id: UUID) -> list[SourcedHistoryEntry]:
-    """The history of a placement, or of a placement imported from a ledger file."""
-    found: Any = subject_id in app.repository and app.repository.get(subject_id)
-    if isinstance(found, LegacyPlacement):
-        authorize_read(found.path)
-    else:
-        app.get_placement(subject_id)  # 404 and the jurisdiction check
-    return [SourcedHistoryEntry(**vars(entry), source=entry.data.get("source"))
-            for entry in app.history(subject_id)]

@@ -7,18 +7,34 @@ A broken link is reported at the event it points to:
   the newest, to the anchored digest);
 - ``inserted``: an event its successor skips over, or one beyond the anchored head;
 - ``head_mismatch``: a stream without an anchored head, or a head whose HMAC is not genuine.
+
+A store written before heads existed has none: ``adopt_chain_heads`` (``postledger audit
+adopt-chain-heads``, admin only) anchors the newest event of each stream without a head, once
+its chain is intact, and refuses the streams whose chain is not. It certifies the history as it
+is found: a change made before adoption to a stream's newest event cannot be told apart.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import TopicError
 
-from postledger.infrastructure.chain_anchor import ChainHead, head_is_genuine, stored_digest
+from postledger.domain.actor import Actor, acting
+from postledger.domain.errors import Forbidden
+from postledger.infrastructure.chain_anchor import (
+    ChainHead,
+    adopted_head,
+    head_is_genuine,
+    stored_digest,
+)
+
+log = logging.getLogger("postledger.audit")
 
 PAGE = 1000
 
@@ -157,3 +173,57 @@ def _head_links(key: bytes, stream_id: str, events: list[_Stored], head: ChainHe
                 for e in events if e.version > head.version]
     return [BrokenLink(stream_id, v, "missing", newest.topic)
             for v in range(newest.version + 1, head.version + 1)]
+
+
+@dataclass
+class Adoption:
+    adopted: list[str] = field(default_factory=list)  # streams given a head
+    refused: list[BrokenLink] = field(default_factory=list)  # their chain is broken
+    anchored: int = 0  # streams that had a head already
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def adopt_chain_heads(app: Any, actor: Actor | None = None,
+                      progress: Callable[[int], None] | None = None) -> Adoption:
+    """Anchor a head for every stream that has none and whose hash chain is intact (R-FRAUD-8);
+    refuse, and report, every stream whose chain is broken. Admin only; logged, and each head
+    adopted is recorded with when and by whom (chain_head_adoptions)."""
+    who = actor or acting()
+    if who.role != "admin":
+        raise Forbidden(f"role {who.role} may not adopt chain heads (R-FRAUD-8): admin only",
+                        rule="R-FRAUD-8")
+    key = app.recorder.require_key()
+    heads = {_usual(h.stream_id) for h in app.recorder.select_heads()}
+    report = Adoption()
+    rows = []
+    for stream_id, events in sorted(_read_streams(app, progress).items()):
+        if stream_id in heads:
+            report.anchored += 1
+            continue
+        events.sort(key=lambda e: e.version)
+        links = _chain_links(stream_id, events)
+        if links:
+            report.refused += [replace(b, county=events[0].county) for b in links]
+            continue
+        newest = events[-1]
+        rows.append(adopted_head(key, _hex(stream_id), newest.version, newest.digest))
+    at = datetime.now(UTC).isoformat()
+    report.adopted = [_usual(s) for s in app.recorder.adopt_heads(rows, at, who.name)]
+    log.warning("chain heads adopted by %s (%s %s): %d streams adopted, %d refused with a broken "
+                "chain (%s), %d anchored already (R-FRAUD-8)", who.name, who.role,
+                who.jurisdiction or "-", len(report.adopted),
+                len({b.stream_id for b in report.refused}),
+                ", ".join(sorted({b.stream_id for b in report.refused})) or "none",
+                report.anchored)
+    return report
+
+
+def _hex(stream_id: str) -> str:
+    """Heads are keyed by the hex form of the stream's UUID (chain_anchor.py)."""
+    try:
+        return UUID(stream_id).hex
+    except ValueError:
+        return stream_id

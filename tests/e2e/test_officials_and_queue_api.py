@@ -83,6 +83,18 @@ def test_each_role_sees_what_it_must_act_on_next(client: TestClient) -> None:
     assert tasks(client, {"Authorization": "Bearer dev:township:520524/shuangyan:sun"}) == set()
 
 
+def test_the_review_task_falls_due_on_the_anniversary_the_rule_reads(client: TestClient) -> None:
+    """R-REV-1 read once: after a year-end review held before the anniversary it closes, the
+    next review falls due on the next anniversary of onboarding, as pay reads it."""
+    working = an_application(client, a_post(client))
+    to_active(client, working)  # onboarded 2024-01-15
+    ok(client.post(f"/placements/{working}/annual-review", headers=TOWNSHIP, json={
+        "date": "2024-12-20", "year": 2025, "passed": True, "worker_signed": True}))
+    [due] = [t["due_on"] for t in ok(client.get("/work-queue", headers=TOWNSHIP))
+             if t["task"] == "annual_review" and t["subject_id"] == working]
+    assert due == "2026-01-15"
+
+
 def test_list_filters_match_whole_path_segments_never_patterns(client: TestClient) -> None:
     to_active(client, an_application(client, a_post(client)))
     assert len(ok(client.get("/placements", headers=TOWNSHIP))) == 1

@@ -249,7 +249,9 @@ def test_the_audit_pages_are_for_inspectors_and_the_county(demo: TestClient) -> 
     assert demo.post("/web/verify", data={"csrf": token}).status_code == 403  # the county's
     token = sign_in(demo, "inspector", "520524", "督查 钱")
     checked = demo.post("/web/verify", data={"csrf": token})
-    assert checked.status_code == 200 and 'data-ok="true"' in checked.text
+    # The demo plants one stored event changed after the load (R-FRAUD-8).
+    assert checked.status_code == 200 and 'data-ok="false"' in checked.text
+    assert "R-FRAUD-8" in checked.text and "changed" in checked.text
     refused = demo.post("/web/ledger/import", data={"csrf": token},
                         files={"file": ("x.xlsx", workbook.content)})
     assert refused.status_code == 403  # an inspector reads; the county imports

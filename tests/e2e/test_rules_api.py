@@ -98,6 +98,18 @@ def test_errors_are_worded_in_chinese_when_asked(client: TestClient) -> None:
         **CLERK, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}), 422, "R-ELIG-1")
     assert chinese["detail"].startswith("年龄按周岁计")
     assert chinese["rule_text"].startswith("年龄按周岁计")
+    assert "申请：此人于 2024-01-05 为 74 周岁；本县接受 16 至 65 周岁" in chinese["detail"]
+
+
+def test_an_attendance_sheet_short_of_a_signature_is_refused_in_chinese(
+    client: TestClient,
+) -> None:
+    pid = an_application(client, a_post(client))
+    to_active(client, pid)
+    body = problem(client.post(f"/placements/{pid}/attendance", headers={**VILLAGE, **ZH}, json={
+        "date": "2024-03-01", "month": "2024-02", "days_worked": 20,
+        "signatures": {**SIGNED, "member": SIGNED["worker"]}}), 422, "R-ATT-1")
+    assert "考勤须由三个不同的人签字" in body["detail"]
 
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

@@ -7,13 +7,17 @@ from datetime import date
 
 from postledger.api.demo import load_demo
 from postledger.api.deps import Services
+from postledger.workflows.verify import verify_chains
 
 
 def test_the_demo_county_s_planted_frauds_are_found_and_nothing_else(services: Services) -> None:
     summary = load_demo(services.ledger, today=date(2026, 11, 15))
     assert summary.planted, "the demo plants frauds"
     services.read_model.catch_up(services.ledger)
+    report = verify_chains(services.ledger, "520524")  # R-FRAUD-8, as GET /audit/verify does
+    services.read_model.record_tamper_links("520524", report.broken)
     findings = services.read_model.findings(county="520524")
+    assert {f["rule"] for f in findings} == {f"R-FRAUD-{n}" for n in range(1, 10)}
 
     def cites(finding: dict[str, object], stream: str) -> bool:
         events = finding["events"]

@@ -4,6 +4,7 @@ key rotation keeps old events readable. On both stores."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -12,7 +13,10 @@ from uuid import NAMESPACE_URL, uuid5
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
 
+from postledger.api.deps import Services
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import LimitReached
 from postledger.domain.subsidies.limits import claim_limit_id
@@ -22,7 +26,11 @@ from postledger.infrastructure.settings import Settings
 from postledger.workflows.application import PostLedger, open_application
 from postledger.workflows.claims import ClaimsService
 from tests.conftest import POSTGRES_URL
+from tests.e2e.test_findings_api import Clock, Town, clock, ledger_file, legacy, someone
+from tests.e2e.test_placements_api import COUNTY
 from tests.scenario import ADMIN, CLERK, County, person
+
+__all__ = ["clock"]  # the fixture, shared
 
 ADDRESS = "织金县城关镇东门村三组"
 
@@ -151,3 +159,83 @@ def test_claim_limits_are_found_by_a_keyed_hash_and_still_hold(
         assert str(claim_limit_id(limit["key"])).encode() not in raw
         assert claim_limit_id(limit["key"], encrypted.person_key) == claims.limit(limit["key"]).id
     assert claimant["resident_id"].encode() not in raw
+
+
+# ---------------------------------------------------------------- read models and the log
+# Where a name may stand in clear outside the event store: the columns a list shows it from.
+# The real-name ledger (实名台账, R-ATT-2) and the worker's own signature on it, the work queue
+# and the placement list (whose task or row is whose), the claims to review, the officials
+# register. Resident ids, phones, household ids and addresses stand nowhere in clear: the
+# lists show ``520524********001X`` and ``138****0001`` and match on keyed hashes.
+# The findings' steps keep each month's signatures, which R-FRAUD-5 compares with each other
+# and with the officials register (checked below: a name stands there only as a signature or
+# an actor).
+NAME_COLUMNS = {
+    ("rm_placements_v4", "name"), ("rm_ledger_subjects_v1", "name"),
+    ("rm_ledger_months_v1", "worker"), ("rm_ledger_months_v1", "secretary"),
+    ("rm_ledger_months_v1", "member"), ("rm_claims_v3", "claimant_name"),
+    ("rm_officials_v2", "name"), ("rm_audit_steps_v2", "step"),
+}
+HOUSEHOLD = "HH-520524-0077"
+
+
+def outside_the_event_store(services: Services) -> dict[tuple[str, str], str]:
+    """Every value of every column of every table the read models' database holds (the read
+    models, the access log, the idempotency keys), as text, by (table, column)."""
+    engine = services.read_model.engine
+    found: dict[tuple[str, str], str] = {}
+    with engine.connect() as conn:
+        for table in inspect(engine).get_table_names():
+            if not table.startswith(("rm_", "access_log", "idempotency")):
+                continue
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                for column, value in row._mapping.items():
+                    found[(table, column)] = found.get((table, column), "") + f"\n{value}"
+    return found
+
+
+def test_read_models_and_the_access_log_hold_no_resident_id_phone_or_address_in_clear(
+    client: TestClient, services: Services, clock: Clock,
+) -> None:
+    town = Town(client, clock)
+    applicant = {**someone(7), "address": ADDRESS, "household_id": HOUSEHOLD}
+    pid = town.placement(town.new_post(), applicant)
+    town.work(pid, ["2024-01"])
+    official = {"county": "520524", "name": "罗书记", "role": "village",
+                "jurisdiction": "520524/chengguan/dongmen", "resident_id": someone(8)["resident_id"],
+                "household_id": "HH-520524-0088", "address": "织金县城关镇西门村一组"}
+    assert client.post("/officials", json=official, headers=COUNTY).status_code == 201
+    imported = legacy(9, "2024-01")
+    assert client.post("/ledger/import", headers=COUNTY,
+                       files={"file": ("x.xlsx", ledger_file([imported]))}).status_code == 200
+    claimant = {"name": "王芳", "resident_id": "34052419800101001X", "category": "lifted"}
+    clerk_of_the_county = {"Authorization": "Bearer dev:clerk:520524:qian"}
+    assert client.post("/claims", headers=clerk_of_the_county, json={
+        "type": "transport", "county": "520524", "date": "2024-06-01", "claimant": claimant,
+        "facts": {"destination": "other_province", "ticket_price_fen": 80000,
+                  "months_stable": 4, "real_name_ticket": True}}).status_code == 201
+    for read in (f"/placements/{pid}", "/placements", "/claims", "/work-queue",
+                 "/ledger?township=chengguan&month=2024-01", "/officials"):
+        assert client.get(read, headers=COUNTY).status_code == 200, read
+    services.read_model.catch_up(services.ledger)
+
+    stored = outside_the_event_store(services)
+    assert ("rm_placements_v4", "person_hash") in stored  # the tables were read
+    everything = "\n".join(stored.values())
+    secrets = [applicant["resident_id"], applicant["resident_id"][:14], applicant["phone"],
+               ADDRESS, HOUSEHOLD, official["resident_id"], official["household_id"],
+               official["address"], imported["resident_id"], imported["phone"],
+               claimant["resident_id"]]
+    assert [s for s in secrets if s in everything] == []
+    names = {applicant["name"], imported["name"], claimant["name"], official["name"]}
+    holding_names = {where for where, values in stored.items()
+                     if any(name in values for name in names)}
+    assert holding_names <= NAME_COLUMNS, holding_names - NAME_COLUMNS
+    with services.read_model.engine.connect() as conn:
+        steps = [json.loads(s) for s in conn.execute(
+            text("SELECT step FROM rm_audit_steps_v2")).scalars()]
+    assert steps
+    for entry in steps:
+        beside = json.dumps({**entry, "a": None, "x": {**entry["x"], "sig": None}},
+                            ensure_ascii=False)
+        assert not [name for name in names if name in beside], entry

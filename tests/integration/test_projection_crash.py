@@ -47,7 +47,7 @@ def contents(services: Services) -> dict[str, list[str]]:
 def position(services: Services) -> int:
     with services.read_model.engine.connect() as conn:
         return int(conn.execute(select(tracking.c.position).where(
-            tracking.c.projection == "placements_v3")).scalar_one())
+            tracking.c.projection == "placements_v4")).scalar_one())
 
 
 def test_a_follower_killed_mid_stream_resumes_to_what_a_rebuild_gives(
@@ -86,5 +86,5 @@ def test_a_follower_killed_mid_stream_resumes_to_what_a_rebuild_gives(
     assert position(services) == total
     services.read_model.rebuild(services.ledger)
     assert contents(services) == resumed
-    assert len(resumed["rm_placements_v3"]) == 40
+    assert len(resumed["rm_placements_v4"]) == 40
     assert len(resumed["rm_ledger_months_v1"]) == 40

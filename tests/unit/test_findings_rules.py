@@ -96,3 +96,19 @@ def test_a_county_s_own_age_range_is_read_on_the_step_s_date() -> None:
     assert found(subject) == [("R-FRAUD-6", [1]), ("R-FRAUD-6", [4])]
     subject.terms = lambda day: DEFAULT_TERMS
     assert found(subject) == []
+
+
+def test_a_payment_clawed_back_in_full_is_no_longer_paid_but_a_partial_one_is() -> None:
+    # Given a month paid with no signed attendance (R-FRAUD-1), from history older than the
+    # service's own refusal (R-PAY-2)
+    paid = [*walk_to_active(), step(5, "paid", date(2024, 2, 3), month="2024-01", amount=50000)]
+    assert found(placement(*paid)) == [("R-FRAUD-1", [5])]
+    # when part of it is clawed back, it is still paid
+    part = step(6, "clawed_back", date(2024, 3, 1), month="2024-01", amount=20000)
+    assert found(placement(*paid, part)) == [("R-FRAUD-1", [5])]
+    # when the rest is clawed back too (R-PAY-3), the money is recovered: no finding
+    rest = step(7, "clawed_back", date(2024, 3, 2), month="2024-01", amount=30000)
+    assert found(placement(*paid, part, rest)) == []
+    # and a clawback of another month recovers nothing of this one
+    other = step(6, "clawed_back", date(2024, 3, 1), month="2024-02", amount=50000)
+    assert found(placement(*paid, other)) == [("R-FRAUD-1", [5])]

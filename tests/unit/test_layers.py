@@ -22,27 +22,24 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_the_domain_imports_no_other_layer() -> None:
-    for path in (SRC / "domain").rglob("*.py"):
-        outward = {m for m in _imports(path)
-                   if m.startswith(("postledger.workflows", "postledger.api",
-                                    "postledger.projections"))}
+def _assert_imports_none_of(layer: str, *outer: str) -> None:
+    for path in (SRC / layer).rglob("*.py"):
+        outward = {m for m in _imports(path) if m.startswith(outer)}
         assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+
+
+def test_the_domain_imports_no_other_layer() -> None:
+    _assert_imports_none_of("domain", "postledger.workflows", "postledger.api",
+                            "postledger.projections", "postledger.infrastructure")
 
 
 def test_projections_read_events_not_workflows_or_the_api() -> None:
-    for path in (SRC / "projections").rglob("*.py"):
-        outward = {m for m in _imports(path)
-                   if m.startswith(("postledger.workflows", "postledger.api"))}
-        assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+    _assert_imports_none_of("projections", "postledger.workflows", "postledger.api")
 
 
 def test_the_infrastructure_place_reads_no_layer_but_the_domain() -> None:
-    for path in (SRC / "infrastructure").rglob("*.py"):
-        outward = {m for m in _imports(path)
-                   if m.startswith(("postledger.workflows", "postledger.api",
-                                    "postledger.projections"))}
-        assert not outward, f"{path.relative_to(SRC)} imports {sorted(outward)}"
+    _assert_imports_none_of("infrastructure", "postledger.workflows", "postledger.api",
+                            "postledger.projections")
 
 
 def test_each_claim_type_is_one_module_named_once_in_the_registry() -> None:

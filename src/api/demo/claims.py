@@ -7,14 +7,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from postledger.api.demo.buffer import BufferedLedger
 from postledger.domain.actor import Actor, acting_as
-from postledger.workflows.application import PostLedger
 from postledger.workflows.claims import ClaimsService
 
 Claim = tuple[str, dict[str, Any], dict[str, Any], str]
 
 
-def submit_claims(ledger: PostLedger, county: str, today: date, rid: Callable[[], str],
+def submit_claims(ledger: BufferedLedger, county: str, today: date, rid: Callable[[], str],
                   townships: list[str]) -> int:
     service = ClaimsService(ledger)  # the demo's ledger reads "today" on its own clock
     claims = _every_type(rid, townships[0]) + [
@@ -26,20 +26,23 @@ def submit_claims(ledger: PostLedger, county: str, today: date, rid: Callable[[]
     clerk = Actor("clerk", county, "县就业局 窗口")
     county_staff = Actor("county", county, "县人社局 李")
     for claim_type, claimant, facts, stop in claims:
-        with acting_as(clerk):
+        with acting_as(clerk), ledger.recording_on(date(2025, 6, 2)):
             claim = service.submit(claim_type=claim_type, county=county, date=date(2025, 6, 2),
                                    claimant=claimant, facts=facts)
         if stop == "submitted":
             continue
         with acting_as(county_staff):
             approve = stop != "rejected"
-            service.review(claim.id, date=date(2025, 6, 10), approve=approve,
-                           reason=None if approve else "车间吸纳人数与花名册不符")
+            with ledger.recording_on(date(2025, 6, 10)):
+                service.review(claim.id, date=date(2025, 6, 10), approve=approve,
+                               reason=None if approve else "车间吸纳人数与花名册不符")
             if stop in ("paid", "clawed_back"):
-                service.pay(claim.id, date=date(2025, 6, 20))
+                with ledger.recording_on(date(2025, 6, 20)):
+                    service.pay(claim.id, date=date(2025, 6, 20))
             if stop == "clawed_back":
-                service.claw_back(claim.id, date=date(2025, 9, 1), amount_fen=20_000,
-                                  reason="车票非实名，虚报冒领")
+                with ledger.recording_on(date(2025, 9, 1)):
+                    service.claw_back(claim.id, date=date(2025, 9, 1), amount_fen=20_000,
+                                      reason="车票非实名，虚报冒领")
     return len(claims)
 
 

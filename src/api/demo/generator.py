@@ -18,7 +18,8 @@ from uuid import UUID
 
 from postledger.api.demo.buffer import BufferedLedger
 from postledger.api.demo.claims import submit_claims
-from postledger.api.demo.frauds import DEMO_BACKDATING_DAYS, plant_backdated
+from postledger.api.demo.frauds import Household, plant_backdated, register_officials
+from postledger.api.demo.legacy import import_old_ledger, old_workers
 from postledger.api.demo.places import (
     COUNTY,
     GIVEN,
@@ -28,8 +29,10 @@ from postledger.api.demo.places import (
     VILLAGES,
     place_names,
 )
+from postledger.api.demo.tamper import raise_attendance
+from postledger.api.demo.walk import Walk
 from postledger.domain.actor import Actor, acting_as
-from postledger.domain.dates import add_months, add_years, month_of
+from postledger.domain.dates import add_months, add_years
 from postledger.domain.presets import CHANGLI_TRAINING_DAYS, ZHIJIN_CERTIFICATE
 from postledger.domain.resident_id import ResidentId
 from postledger.workflows.application import PostLedger
@@ -42,6 +45,11 @@ OTHER_STOPS = [
     "objection_pending", "approved", "trained", "rejected", "exited", "withdrawn",
 ]
 ACTIVE_SHARE = 0.6
+# Planted among the active placements in turn, each up to its count (the rest in frauds.py,
+# legacy.py and tamper.py), so that even a small demo has every R-FRAUD kind.
+PLANT_TURNS: list[str | None] = ["R-FRAUD-4", None, "R-FRAUD-5", None, "R-FRAUD-7", "R-FRAUD-3",
+                                 None, None]
+PLANT_COUNTS = {"R-FRAUD-3": 3, "R-FRAUD-4": 1, "R-FRAUD-5": 2, "R-FRAUD-7": 3}
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,10 @@ def load_demo(
     today: date | None = None,
     progress: Progress | None = None,
     batch_events: int = 200_000,
+    tamper: bool = True,
 ) -> DemoSummary:
+    """Load the demo county once. ``tamper`` (R-FRAUD-8) changes one stored event after the
+    load, so the tamper check finds it; benchmarks that time the check may leave it out."""
     if already_loaded(ledger, county):
         return DemoSummary(county=county, loaded=False)
     day = today or ledger.clock.today()
@@ -96,7 +107,12 @@ def load_demo(
     try:
         county_builder = _County(buffered, size or DemoSize(), random.Random(seed), county, day,
                                  progress, batch_events)
-        return county_builder.build()
+        summary = county_builder.build()
+        if tamper and county_builder.to_tamper is not None:
+            version = raise_attendance(buffered, county_builder.to_tamper)
+            if version is not None:
+                summary.planted["R-FRAUD-8"] = [str(county_builder.to_tamper)]
+        return summary
     finally:
         buffered.close()
 
@@ -113,6 +129,10 @@ class _County:
         self.people: set[str] = set()
         self.phones: list[str] = []
         self.other_stop = 0
+        self.active = 0
+        self.to_tamper: UUID | None = None
+        self.tampered_exited = False
+        self.households: dict[tuple[str, str], Household] = {}
         self.edge_approved: dict[str, int] = {}
         self.names = place_names("zh")
 
@@ -121,12 +141,14 @@ class _County:
             # The default policy (Huize's tables) with Zhijin's certificate and Changli's
             # training-day tables, so that the demo shows every claim type (RULES.md §6).
             self.ledger.set_policy(self.county, self.start - timedelta(days=90), {
-                "backdating_days": DEMO_BACKDATING_DAYS,
                 "subsidies": {"certificate": ZHIJIN_CERTIFICATE,
                               "training_days": CHANGLI_TRAINING_DAYS}})
         total = self.size.placements
         done = 0
         seats = self._seats_by_village()
+        self.households = register_officials(
+            self.ledger, self.county, list(seats), self.names, self._rid,
+            self.start - timedelta(days=60))
         for township, _, _ in TOWNSHIPS[: self.size.townships]:
             for village, _, _ in VILLAGES[: self.size.villages_per_township]:
                 posts = self._posts(township, village, seats[(township, village)])
@@ -140,6 +162,14 @@ class _County:
         backdated = plant_backdated(self.ledger, self.county, township, village,
                                     self._applicant(township, village), self.today)
         self.summary.planted["R-FRAUD-9"] = [str(backdated)]
+        # The old ledger of a village, kept before the service, imported last month.
+        village = VILLAGES[min(1, self.size.villages_per_township - 1)][0]
+        workers = old_workers(self._name, self._rid, self._phone)
+        imported = import_old_ledger(self.ledger, self.county, township, village,
+                                     add_months(self.start, -12), workers, self.rng,
+                                     self.today - timedelta(days=30))
+        for rule, ids in imported.items():
+            self.summary.planted.setdefault(rule, []).extend(ids)
         townships = [t for t, _, _ in TOWNSHIPS[: self.size.townships]]
         self.summary.claims = submit_claims(  # claimants of working age, far from retirement
             self.ledger, self.county, self.today, lambda: self._rid(1978, 1998), townships)
@@ -173,7 +203,9 @@ class _County:
     def _posts(self, township: str, village: str, kinds: list[str]) -> list[tuple[UUID, int]]:
         """One post per kind dealt to the village, its headcount the seats of that kind."""
         posts: list[tuple[UUID, int]] = []
-        with acting_as(Actor("county", self.county, "县人社局 李")):
+        notice_on = self.start - timedelta(days=30)
+        with acting_as(Actor("county", self.county, "县人社局 李")), \
+                self.ledger.recording_on(notice_on):
             for kind, department, title, _ in POST_KINDS:
                 headcount = kinds.count(kind)
                 if not headcount:
@@ -183,7 +215,7 @@ class _County:
                     department=department, kind=kind, title=title,
                     headcount=headcount, monthly_subsidy_fen=None, full_time=False)
                 self.ledger.publish_notice(
-                    post.id, date=self.start - timedelta(days=30),
+                    post.id, date=notice_on,
                     closes_on=self.start - timedelta(days=15),
                     conditions="建档立卡脱贫劳动力或监测对象，身体健康", duties=f"{title}日常工作")
                 posts.append((post.id, headcount))
@@ -191,6 +223,15 @@ class _County:
         return posts
 
     # ------------------------------------------------------------------ people
+    def _near_retirement_woman(self) -> str:
+        """A woman of 47, under 5 years from the statutory retirement age of 50 (R-EXIT-2)."""
+        while True:
+            birth = add_years(self.today, -47) - timedelta(days=self.rng.randint(30, 300))
+            rid = ResidentId.compose(self.county, birth, 2 * self.rng.randint(0, 499)).value
+            if rid not in self.people:
+                self.people.add(rid)
+                return rid
+
     def _rid(self, birth_from: int = 1962, birth_to: int = 1998) -> str:
         while True:
             birth = date(self.rng.randint(birth_from, birth_to), self.rng.randint(1, 12),
@@ -200,9 +241,15 @@ class _County:
                 self.people.add(rid)
                 return rid
 
+    def _name(self) -> str:
+        return self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, self.rng.choice((1, 2))))
+
+    def _phone(self) -> str:
+        return f"1{self.rng.randint(3, 9)}{self.rng.randint(0, 999_999_999):09d}"
+
     def _applicant(self, township: str, village: str) -> dict[str, str]:
-        name = self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, self.rng.choice((1, 2))))
-        phone = f"1{self.rng.randint(3, 9)}{self.rng.randint(0, 999_999_999):09d}"
+        name = self._name()
+        phone = self._phone()
         self.phones.append(phone)
         return {
             "name": name, "resident_id": self._rid(), "phone": phone,
@@ -230,157 +277,44 @@ class _County:
                 applicant["category"] = "lifted"
             else:
                 self.edge_approved[township] = self.edge_approved.get(township, 0) + 1
-        planted = self._plant(stop, applicant)
-        walk = _Walk(self, township, village, post_id, applicant, planted)
+        planted = self._plant(stop, applicant, township, village)
+        walk = Walk(self, township, village, post_id, applicant, planted)
+        if stop == "active" and planted is None and (self.active - 1) % len(PLANT_TURNS) == 1:
+            # An agreement ending within R-EXIT-2's 60 days, of a woman near retirement age:
+            # the county decides on an extension (the extensions page).
+            walk.agreement_end = self.today + timedelta(days=30)
+            applicant["resident_id"] = self._near_retirement_woman()
         state = walk.to(stop)
+        # R-FRAUD-8, once saved (tamper.py): a worker's history that has ended, or else a
+        # working one, neither planted with anything else.
+        if planted is None and state in ("exited", "active") and (
+                self.to_tamper is None or (state == "exited" and not self.tampered_exited)):
+            self.to_tamper, self.tampered_exited = walk.placement_id, state == "exited"
         self.summary.placements += 1
         self.summary.states[state] = self.summary.states.get(state, 0) + 1
         if planted:
             self.summary.planted.setdefault(planted, []).append(str(walk.placement_id))
 
-    def _plant(self, stop: str, applicant: dict[str, str]) -> str | None:
-        """A handful of frauds that the service lets through because they are only visible
-        across records: a phone shared by two people (R-FRAUD-3), the same attendance month
-        after month with no annual review (R-FRAUD-7)."""
+    def _plant(self, stop: str, applicant: dict[str, str], township: str,
+               village: str) -> str | None:
+        """Frauds the service lets through because they are only visible across records: a
+        phone shared by two people (R-FRAUD-3), an approval by an official of the applicant's
+        own household (R-FRAUD-5, 优亲厚友), the same attendance month after month with no
+        annual review (R-FRAUD-7); and an approval after a short publicity (R-FRAUD-4)."""
         if stop != "active":
             return None
+        turn = PLANT_TURNS[self.active % len(PLANT_TURNS)]
+        self.active += 1
         planted = self.summary.planted
-        if len(planted.get("R-FRAUD-3", [])) < 3 and len(self.phones) > 5 and self.rng.random() < 0.2:
+        if turn is None or len(planted.get(turn, [])) >= PLANT_COUNTS[turn]:
+            return None
+        if turn == "R-FRAUD-3":
+            if len(self.phones) < 2:
+                return None
             applicant["phone"] = self.phones[self.rng.randrange(len(self.phones) - 1)]
-            return "R-FRAUD-3"
-        if len(planted.get("R-FRAUD-7", [])) < 3 and self.rng.random() < 0.15:
-            return "R-FRAUD-7"
-        return None
-
-
-class _Walk:
-    """One placement taken through its steps in date order, each by the role that takes it."""
-
-    def __init__(self, county: _County, township: str, village: str, post_id: UUID,
-                 applicant: dict[str, str], planted: str | None) -> None:
-        self.c, self.ledger, self.rng = county, county.ledger, county.rng
-        self.post_id, self.applicant, self.planted = post_id, applicant, planted
-        path = f"{county.county}/{township}/{village}"
-        self.clerk = Actor("clerk", path, f"{village} 文书")
-        self.village = Actor("village", path, f"{village} 村委 罗")
-        self.township = Actor("township", f"{county.county}/{township}", f"{township} 乡镇 潘")
-        self.county_staff = Actor("county", county.county, "县人社局 李")
-        self.placement_id = UUID(int=0)
-
-    def to(self, stop: str) -> str:
-        today = self.c.today
-        long_ago = stop in ("active", "exited")
-        day = (self.c.start + timedelta(days=self.rng.randint(5, 30)) if long_ago
-               else today - timedelta(days=self.rng.randint(16, 24)))
-        with acting_as(self.clerk):
-            self.placement_id = self.ledger.apply(self.post_id, date=day,
-                                                  applicant=self.applicant).id
-        pid = self.placement_id
-        if stop == "withdrawn":
-            with acting_as(self.township):
-                return self.ledger.withdraw(pid, date=day + timedelta(days=3)).state.value
-        if stop == "applied":
-            return "applied"
-        day += timedelta(days=2)
-        with acting_as(self.village):
-            rejected = stop == "rejected"
-            self.ledger.village_review(pid, date=day, approve=not rejected,
-                                       reason="家庭人均收入超过监测标准" if rejected else None)
-        if stop in ("village_approved", "rejected"):
-            return stop
-        day += timedelta(days=2)
-        with acting_as(self.township):
-            self.ledger.township_review(pid, date=day, approve=True, reason=None)
-            if stop == "township_approved":
-                return stop
-            if stop in ("in_publicity", "objection_pending"):  # publicity still running
-                day = today - timedelta(days=2)
-            day += timedelta(days=1)
-            placement = self.ledger.start_publicity(pid, date=day, ends_on=None)
-        if stop == "in_publicity":
-            return stop
-        if stop == "objection_pending":
-            with acting_as(self.clerk):
-                self.ledger.raise_objection(pid, date=today, raised_by="村民（匿名）",
-                                            text="申请人家庭有人在外务工，收入较高，请核实")
-            return stop
-        ends_on: date = (placement.publicity or {})["ends_on"]
-        if stop == "publicity_ended":
-            return "in_publicity"
-        with acting_as(self.township):
-            day = ends_on
-            self.ledger.approve(pid, date=day)
-            if stop == "approved":
-                return stop
-            day += timedelta(days=2)
-            self.ledger.train(pid, date=day, hours=8, topic="岗前安全与职责培训")
-            if stop == "trained":
-                return stop
-            day += timedelta(days=3)
-            self.ledger.onboard(pid, date=day, agreement_end=None)
-        return self._working_life(day, stop)
-
-    def _working_life(self, onboarded: date, stop: str) -> str:
-        today = self.c.today
-        last_month = add_months(today.replace(day=1), -1)
-        exit_on = add_months(today, -6) if stop == "exited" else None
-        tail = self.rng.random()  # the last month: signed and paid, only signed, or neither
-        identical = self.planted == "R-FRAUD-7"
-        first_anniversary = add_years(onboarded, 1)
-        month = onboarded.replace(day=1)
-        actions: list[tuple[date, int, Callable[[], object]]] = []
-        while month <= last_month:
-            label = month_of(month)
-            signed_on = min(add_months(month, 1).replace(day=3), today)
-            paid_on = min(add_months(month, 1).replace(day=20), today)
-            if exit_on and paid_on >= exit_on:
-                break
-            is_last = month == last_month
-            if not (is_last and tail < 0.25):
-                days = 22 if identical else self.rng.randint(18, 23)
-                actions.append((signed_on, 0, self._attendance(label, signed_on, days)))
-                # R-REV-1: no pay for months after a missed annual review's grace period.
-                unreviewed = identical and month > first_anniversary + timedelta(days=30)
-                if not (is_last and tail < 0.5) and not unreviewed:
-                    actions.append((paid_on, 1, self._payment(label, paid_on)))
-            month = add_months(month, 1)
-        if not identical:
-            anniversary = first_anniversary
-            while anniversary + timedelta(days=7) <= min(today, exit_on or today):
-                on = anniversary + timedelta(days=7)
-                actions.append((on, 0, self._review(anniversary.year, on)))
-                anniversary = add_years(anniversary, 1)
-        if exit_on:
-            actions.append((exit_on, 2, self._exit(exit_on)))
-        for _, _, act in sorted(actions, key=lambda a: (a[0], a[1])):
-            act()
-        return "exited" if exit_on else "active"
-
-    def _attendance(self, month: str, on: date, days: int) -> Callable[[], object]:
-        signatures = {"secretary": "村支书 罗", "member": "村委 潘", "worker": self.applicant["name"]}
-
-        def sign() -> object:
-            with acting_as(self.village):
-                return self.ledger.record_attendance(self.placement_id, date=on, month=month,
-                                                     days_worked=days, signatures=signatures)
-        return sign
-
-    def _payment(self, month: str, on: date) -> Callable[[], object]:
-        def pay() -> object:
-            with acting_as(self.county_staff):
-                return self.ledger.pay(self.placement_id, date=on, month=month, amount_fen=None)
-        return pay
-
-    def _review(self, year: int, on: date) -> Callable[[], object]:
-        def review() -> object:
-            with acting_as(self.township):
-                return self.ledger.annual_review(self.placement_id, date=on, year=year,
-                                                 passed=True, worker_signed=True)
-        return review
-
-    def _exit(self, on: date) -> Callable[[], object]:
-        def leave() -> object:
-            with acting_as(self.township):
-                return self.ledger.leave(self.placement_id, date=on, reason="resigned",
-                                         ground=None)
-        return leave
+            self.phones[-1] = applicant["phone"]  # never copied again as if someone's own
+        if turn == "R-FRAUD-5":
+            household = self.households[(township, village)]
+            applicant.update(household_id=household.household_id, address=household.address,
+                             category="lifted")
+        return turn

@@ -29,6 +29,7 @@ def install(app: FastAPI) -> None:
         policy,
         posts,
         queue,
+        registers,
         signin,
     )
 
@@ -36,7 +37,8 @@ def install(app: FastAPI) -> None:
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="postledger_session",
                        same_site="lax", max_age=12 * 3600)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, queue, posts, placements, claims, policy, inspect, audit):
+    for module in (signin, queue, posts, placements, claims, policy, inspect, audit,
+                   registers):
         app.include_router(module.router)
 
     async def docs(_: Request) -> HTMLResponse:

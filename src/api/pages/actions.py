@@ -50,6 +50,12 @@ PLACEMENT_STEPS: dict[str, PlacementStep] = {
     "exit": lambda ledger, pid, f: ledger.leave(
         pid, date=f.day("date"), reason=f.text("reason"), ground=f.optional_whole("ground")),
     "withdrawal": lambda ledger, pid, f: ledger.withdraw(pid, date=f.day("date")),
+    "extension": lambda ledger, pid, f: ledger.extend(
+        pid, date=f.day("date"), basis=f.text("basis"), until=f.day("until"),
+        evidence=f.optional_text("evidence") or "", hardship=f.flag("hardship"),
+        still_unemployed=f.flag("still_unemployed"),
+        publicity_started_on=f.day("publicity_started_on"),
+        publicity_ended_on=f.day("publicity_ended_on")),
 }
 
 ClaimStep = Callable[[ClaimsService, UUID, Form], Any]
@@ -92,6 +98,7 @@ PAGE_STEP_OF_TRIGGER: dict[str, tuple[str, str]] = {
     "pass_review": ("annual-review", "annual_review"),
     "fail_review": ("annual-review", "annual_review"),
     "exit": ("exit", "exit"),
+    "extend": ("extension", "extend"),
     "withdraw": ("withdrawal", "withdraw"),
 }
 

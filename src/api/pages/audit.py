@@ -12,7 +12,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
+from postledger.api.access_log import AccessLog, Reads
 from postledger.api.deps import Services
+from postledger.api.ledger_export import ledger_file as logged_ledger_file
 from postledger.api.pages.forms import PageForm
 from postledger.api.pages.queue import may
 from postledger.api.pages.web import Inspecting, PageRoute, render, today_of
@@ -21,7 +23,7 @@ from postledger.domain.errors import InvalidInput, NotFound
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import parse_month
 from postledger.infrastructure.clock import BUSINESS_TZ
-from postledger.workflows.ledger_io import export_ledger, import_ledger
+from postledger.workflows.ledger_io import import_ledger
 from postledger.workflows.permissions import authorize, authorize_read
 from postledger.workflows.verify import verify_chains
 
@@ -126,7 +128,9 @@ def ledger_page(request: Request, actor: Inspecting, township: str = "",
 def ledger_file(request: Request, actor: Inspecting, township: str, month: str) -> Response:
     services: Services = request.app.state.services
     path = _ledger_place(actor.jurisdiction, township)
-    data = export_ledger(services.ledger, _ledger_rows(services, path, month))
+    reads = Reads(AccessLog(services.read_model.engine, services.read_model.keys), actor,
+                  request.client.host if request.client else "unknown")  # logged and masked
+    data = logged_ledger_file(services.ledger, _ledger_rows(services, path, month), reads)
     name = f"ledger-{path.replace('/', '-')}-{month}.xlsx"
     return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

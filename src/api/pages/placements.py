@@ -14,8 +14,9 @@ from postledger.api.deps import Services
 from postledger.api.pages.actions import PLACEMENT_STEPS, page_steps, take_step
 from postledger.api.pages.forms import Form, PageForm
 from postledger.api.pages.queue import may, open_objections
+from postledger.api.pages.registers import extension_values
 from postledger.api.pages.vocabulary import STEP_PATH
-from postledger.api.pages.web import Acting, PageRoute, SignedIn, render
+from postledger.api.pages.web import Acting, PageRoute, SignedIn, render, today_of
 from postledger.domain.errors import InvalidInput
 from postledger.domain.placement_flow import allowed_steps
 from postledger.infrastructure.clock import BUSINESS_TZ
@@ -60,8 +61,11 @@ def placement_page(request: Request, placement_id: UUID, actor: SignedIn,
     return render(request, "pages/placement.html", p=placement, post=post, history=shown,
                   later=len(history) - len(shown), steps=STEP_PATH, current=current,
                   reached=_reached(state), as_of=as_of, timeline_tz=BUSINESS_TZ,
-                  open_steps=open_steps, worker=placement.applicant.get("name", ""),
-                  objections=open_objections(placement))
+                  open_steps=open_steps,
+                  step_values={
+                      "month": "", "worker": placement.applicant.get("name", ""), "year": "",
+                      "objections": open_objections(placement),
+                      **extension_values(placement.agreement_end, today_of(request))})
 
 
 def _reached(state: str) -> list[str]:

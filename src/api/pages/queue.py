@@ -1,5 +1,6 @@
-"""The work queue: what the signed-in role must act on in its jurisdiction, each with the form
-that takes the step in place (htmx swaps the row for the outcome or the refusal)."""
+"""The work queue: what the signed-in role must act on in its jurisdiction — the audit's
+work-queue read model, as ``GET /work-queue`` answers it — each with the form that takes the
+step in place (htmx swaps the row for the outcome or the refusal)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,12 @@ from fastapi.responses import HTMLResponse
 from postledger.api.deps import Services
 from postledger.api.pages.web import Acting, PageRoute, render, today_of
 from postledger.domain.actor import Actor
-from postledger.domain.dates import add_months, add_years, month_of
 from postledger.domain.placement import Placement
 from postledger.domain.placement_rules import overdue_review
 from postledger.domain.values import parse_month
 from postledger.workflows.permissions import STEPS_BY_ROLE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-# The most active placements a queue reads whole (attendance, payments and reviews due).
-ACTIVE_READ_LIMIT = 500
-
 
 @dataclass
 class Task:
@@ -47,44 +43,66 @@ def may(actor: Actor, service_step: str) -> bool:
     return actor.role == "admin" or service_step in STEPS_BY_ROLE.get(actor.role, frozenset())
 
 
-SECTIONS: list[tuple[str, str, tuple[str, str], str | None]] = [
-    # (page step, permission, title, placement state listed, or None when computed)
-    ("village-review", "village_review", ("村级审核", "Village review"), "applied"),
-    ("township-review", "township_review", ("乡镇审核", "Township review"), "village_approved"),
-    ("publicity", "start_publicity", ("启动公示", "Start publicity"), "township_approved"),
-    ("approval", "approve", ("公示期满待批准", "Publicity ending: approval"), "in_publicity"),
-    ("resolution", "resolve_objection", ("异议待处理", "Objections to resolve"), "objection_pending"),
-    ("training", "train", ("岗前培训", "Pre-post training"), "approved"),
-    ("onboarding", "onboard", ("上岗", "Onboarding"), "trained"),
-    ("attendance", "record_attendance", ("考勤待签字", "Attendance to sign"), None),
-    ("payments", "pay", ("补贴待发放", "Payments due"), None),
-    ("annual-review", "annual_review", ("年度考核到期", "Annual reviews due"), None),
-    ("claim-review", "review_claim", ("补贴申请待审核", "Claims to review"), None),
-    ("claim-payment", "pay_claim", ("补贴待发放（一次性）", "Claims to pay"), None),
+SECTIONS: list[tuple[str, str, tuple[str, str], str]] = [
+    # (page step, permission, title, the work-queue read model's task)
+    ("village-review", "village_review", ("村级审核", "Village review"), "village_review"),
+    ("township-review", "township_review", ("乡镇审核", "Township review"), "township_review"),
+    ("publicity", "start_publicity", ("启动公示", "Start publicity"), "publicity"),
+    ("approval", "approve", ("公示期满待批准", "Publicity ending: approval"), "approval"),
+    ("resolution", "resolve_objection", ("异议待处理", "Objections to resolve"),
+     "objection_resolution"),
+    ("training", "train", ("岗前培训", "Pre-post training"), "training"),
+    ("onboarding", "onboard", ("上岗", "Onboarding"), "onboarding"),
+    ("attendance", "record_attendance", ("考勤待签字", "Attendance to sign"), "attendance"),
+    ("payments", "pay", ("补贴待发放", "Payments due"), "payment"),
+    ("annual-review", "annual_review", ("年度考核到期", "Annual reviews due"), "annual_review"),
+    ("claim-review", "review_claim", ("补贴申请待审核", "Claims to review"), "claim_review"),
+    ("claim-payment", "pay_claim", ("补贴待发放（一次性）", "Claims to pay"), "claim_payment"),
 ]
+SHOWN = 50  # rows a section shows; only these read their placement for the form's values
 
 
 def build_queue(services: Services, actor: Actor, today: date) -> list[Section]:
+    """The sections the actor's role may act on, filled from the audit's work-queue read model
+    (``GET /work-queue``, src/projections/audit_queries.py); a shown row's form reads what
+    it needs beyond that (the month to pay, the objections to resolve) from its placement."""
     read = services.read_model
     read.catch_up(services.ledger)
     sections = [Section(key, step, title) for key, step, title, _ in SECTIONS if may(actor, step)]
-    wanted = {s.key for s in sections}
-    for key, _, _, state in SECTIONS:
-        if state is None or key not in wanted:
+    by_task = {task: s for s in sections for key, _, _, task in SECTIONS if key == s.key}
+    items = read.work_queue(within=actor.jurisdiction, role=actor.role, today=today)
+    claims: dict[str, dict[str, Any]] | None = None
+    for item in items:
+        section = by_task.get(item["task"])
+        if section is None:
             continue
-        section = next(s for s in sections if s.key == key)
-        for row in read.list_placements(within=actor.jurisdiction, state=state, limit=200):
-            task = Task(str(row["id"]), row["name"], _path(row))
-            if key in ("approval", "resolution"):
-                p = services.ledger.get_placement(UUID(str(row["id"])))
-                task.note = str((p.publicity or {}).get("ends_on", ""))
-                task.values = {"ends_on": task.note, "ended": task.note <= today.isoformat(),
-                               "objections": open_objections(p)}
-            section.tasks.append(task)
-    if wanted & {"attendance", "payments", "annual-review"}:
-        _active_work(services, actor, today, {s.key: s for s in sections})
-    if wanted & {"claim-review", "claim-payment"}:
-        _claims_work(services, actor, {s.key: s for s in sections})
+        task = Task(str(item["subject_id"]), item["name"], item["path"])
+        due: date | None = item["due_on"]
+        shown = len(section.tasks) < SHOWN
+        if item["subject_kind"] == "claim":
+            if claims is None:
+                claims = {str(r["id"]): r for state in ("submitted", "approved")
+                          for r in read.list_claims(within=actor.jurisdiction, state=state)}
+            claim = claims.get(task.subject_id, {})
+            task.note, task.values = str(claim.get("type", "")), {
+                "amount_fen": claim.get("amount_fen")}
+        elif section.key == "approval":
+            task.note = due.isoformat() if due else ""
+            task.values = {"ends_on": task.note, "ended": due is not None and due <= today}
+        elif section.key == "resolution" and shown:
+            p = services.ledger.get_placement(UUID(task.subject_id))
+            task.values = {"objections": open_objections(p)}
+        elif section.key == "attendance":
+            task.note = str(item.get("month") or "")
+            task.values = {"month": task.note, "worker": task.name}
+        elif section.key == "payments" and shown:
+            month = _month_to_pay(services, services.ledger.get_placement(UUID(task.subject_id)))
+            if month is None:
+                continue  # every unpaid month waits for its annual review (R-REV-1)
+            task.note, task.values = month, {"month": month}
+        elif section.key == "annual-review" and due is not None:
+            task.note, task.values = due.isoformat(), {"year": due.year}
+        section.tasks.append(task)
     return sections
 
 
@@ -94,34 +112,13 @@ def open_objections(p: Placement) -> list[tuple[str, str]]:
             for oid in p.open_objections]
 
 
-def _path(row: dict[str, Any]) -> str:
-    return "/".join(str(p) for p in (row["county"], row["township"], row["village"]) if p)
-
-
-def _active_work(services: Services, actor: Actor, today: date, by_key: dict[str, Section]) -> None:
-    last_month = month_of(add_months(today.replace(day=1), -1))
-    rows = services.read_model.list_placements(within=actor.jurisdiction, state="active",
-                                               limit=ACTIVE_READ_LIMIT)
-    for row in rows:
-        p = services.ledger.get_placement(UUID(str(row["id"])))
-        base = dict(subject_id=str(p.id), name=row["name"], path=_path(row))
-        if "attendance" in by_key and p.onboarded_on is not None:
-            missing = _first_unsigned(p, last_month)
-            if missing:
-                by_key["attendance"].tasks.append(Task(**base, note=missing, values={
-                    "month": missing, "worker": row["name"]}))
-        if "payments" in by_key:
-            for month in sorted(set(p.attendance) - set(p.payments)):
-                if p.attendance[month]["days_worked"] > 0 and not _review_overdue(services, p,
-                                                                                  month):
-                    by_key["payments"].tasks.append(Task(**base, note=month,
-                                                         values={"month": month}))
-                    break
-        if "annual-review" in by_key:
-            due = _review_due(p, today)
-            if due:
-                by_key["annual-review"].tasks.append(Task(**base, note=due.isoformat(),
-                                                          values={"year": due.year}))
+def _month_to_pay(services: Services, p: Placement) -> str | None:
+    """The first month signed with days worked and not yet paid, unless the domain would refuse
+    it for an overdue annual review (R-REV-1)."""
+    for month in sorted(set(p.attendance) - set(p.payments)):
+        if p.attendance[month]["days_worked"] > 0 and not _review_overdue(services, p, month):
+            return month
+    return None
 
 
 def _review_overdue(services: Services, p: Placement, month: str) -> bool:
@@ -130,40 +127,6 @@ def _review_overdue(services: Services, p: Placement, month: str) -> bool:
     first = parse_month(month)
     grace = services.ledger.terms(p.county, first).review_grace_days
     return overdue_review(p.onboarded_on, set(p.annual_reviews), first, grace) is not None
-
-
-def _first_unsigned(p: Placement, last_month: str) -> str | None:
-    assert p.onboarded_on is not None
-    month = p.onboarded_on.replace(day=1)
-    while month_of(month) <= last_month:
-        if month_of(month) not in p.attendance:
-            return month_of(month)
-        month = add_months(month, 1)
-    return None
-
-
-def _review_due(p: Placement, today: date) -> date | None:
-    """The first anniversary of onboarding on or before today with no annual review (R-REV-1)."""
-    assert p.onboarded_on is not None
-    years = 1
-    while (anniversary := add_years(p.onboarded_on, years)) <= today:
-        if anniversary.year not in p.annual_reviews:
-            return anniversary
-        years += 1
-    return None
-
-
-def _claims_work(services: Services, actor: Actor, by_key: dict[str, Section]) -> None:
-    claims = services.read_model  # every read model, claims included
-    claims.catch_up(services.ledger)
-    for key, state in (("claim-review", "submitted"), ("claim-payment", "approved")):
-        if key not in by_key:
-            continue
-        for row in claims.list_claims(within=actor.jurisdiction, state=state):
-            path = "/".join(p for p in (row["county"], row["township"]) if p)
-            by_key[key].tasks.append(Task(str(row["id"]), row["claimant_name"], path,
-                                          note=row["type"],
-                                          values={"amount_fen": row["amount_fen"]}))
 
 
 @router.get("/web/queue", response_class=HTMLResponse)

@@ -5,30 +5,20 @@ what only the pages name: states, steps, events, roles, claim types, parameters,
 
 from __future__ import annotations
 
-from postledger.domain.labels import label_of
+from postledger.domain.labels import LABELS, label_of
 from postledger.domain.rules import rule_statement
+from postledger.domain.subsidies.registry import CLAIM_TYPES as CLAIM_TYPE_MODULES
 
 Names = dict[str, tuple[str, str]]
 
 
-STATES: Names = {
-    "applied": ("已申请", "applied"),
-    "village_approved": ("村审核通过", "village approved"),
-    "township_approved": ("乡镇审核通过", "township approved"),
-    "selected": ("已选聘", "selected"),
-    "in_publicity": ("公示中", "in publicity"),
-    "objection_pending": ("异议待处理", "objection pending"),
-    "approved": ("已批准", "approved"),
-    "trained": ("已培训", "trained"),
-    "active": ("在岗", "active"),
-    "exited": ("已退出", "exited"),
-    "rejected": ("未通过", "rejected"),
-    "withdrawn": ("已撤回", "withdrawn"),
-    "submitted": ("已提交", "submitted"),
-    "paid": ("已发放", "paid"),
-    "clawed_back": ("已追回", "clawed back"),
-    "partly_clawed_back": ("部分追回", "partly clawed back"),
-}
+def _from_labels(kind: str) -> Names:
+    return {code: (zh, en) for code, (zh, en, _) in LABELS[kind].items()}
+
+
+# Placements' and claims' states, and the bases of an extension (R-EXIT-2): the domain's labels.
+STATES: Names = _from_labels("state")
+EXTENSION_BASES: Names = _from_labels("extension_basis")
 
 # The placement's path through its steps, as the page draws it (R-FLOW-1).
 STEP_PATH: list[str] = [
@@ -46,17 +36,9 @@ ROLES: Names = {
 }
 
 
-CLAIM_TYPES: Names = {
-    "transport": ("交通补助", "transport"),
-    "certificate": ("培训补贴直补", "training certificate"),
-    "job_training": ("岗位技能培训", "job training"),
-    "labour_export": ("劳务输出", "labour export"),
-    "absorption": ("吸纳就业", "absorption"),
-    "social_insurance": ("社会保险补贴", "social insurance"),
-    "workshop": ("就业扶贫车间", "workshop"),
-    "training_days": ("培训食宿交通", "training days"),
-    "startup": ("创业补贴", "start-up"),
-}
+# Each claim type by its module's own titles (src/domain/subsidies/).
+CLAIM_TYPES: Names = {name: (kind.title_zh, kind.title_en)
+                      for name, kind in CLAIM_TYPE_MODULES.items()}
 
 
 EVENTS: Names = {
@@ -106,10 +88,22 @@ STEPS: Names = {
     "warnings": ("警告", "warning"),
     "annual-review": ("年度考核", "annual review"),
     "exit": ("退出", "exit"),
+    "extension": ("延期（R-EXIT-2）", "extension (R-EXIT-2)"),
     "withdrawal": ("撤回申请", "withdrawal"),
     "review": ("审核", "review"),
     "payment": ("发放", "payment"),
     "clawback": ("追回", "clawback"),
+}
+
+# Who an official is (API.md v1.1 "Officials"; src/domain/official.py OFFICIAL_ROLES).
+OFFICIAL_ROLES: Names = {
+    "secretary": ("村党支部书记", "party secretary"),
+    "director": ("村委会主任", "committee director"),
+    "member": ("村委委员", "committee member"),
+    "clerk": ("村（社区）文书", "clerk"),
+    "village": ("村级审核人", "village reviewer"),
+    "township": ("乡镇审核人", "township reviewer"),
+    "county": ("县级审核人", "county reviewer"),
 }
 
 # The certificates of the claim forms (API.md, facts by type).
@@ -155,6 +149,7 @@ PARAMETERS: Names = {
 TABLES: dict[str, Names] = {
     "STATES": STATES, "ROLES": ROLES, "CLAIM_TYPES": CLAIM_TYPES, "EVENTS": EVENTS,
     "STEPS": STEPS, "CHOICES": CHOICES, "PARAMETERS": PARAMETERS,
+    "OFFICIAL_ROLES": OFFICIAL_ROLES, "EXTENSION_BASES": EXTENSION_BASES,
 }
 
 # Kinds of code named by the domain's registry of labels (src/domain/labels.py).

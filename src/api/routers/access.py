@@ -40,6 +40,6 @@ def access(
 ) -> list[AccessEntry]:
     """Inspectors and admins only, inside their jurisdiction; oldest first."""
     authorize("read_access_log", actor.jurisdiction)
-    log = AccessLog(services.read_model.engine, services.ledger.person_key)
+    log = AccessLog(services.read_model.engine, services.read_model.keys)
     return [AccessEntry.model_validate(row)
             for row in log.query(subject, within=actor.jurisdiction)]

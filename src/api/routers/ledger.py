@@ -12,12 +12,13 @@ from pydantic import BaseModel
 
 from postledger.api.access_log import AccessReads
 from postledger.api.deps import SIGNED_IN_ONLY, CurrentActor, Ledger, ReadModels, taking
+from postledger.api.ledger_export import ledger_file, logged_rows
 from postledger.api.problems import PROBLEM_RESPONSES
 from postledger.api.routers.audit import an_instant, county_of
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import JurisdictionPath, Month, PlaceSegment
-from postledger.workflows.ledger_io import export_ledger, import_ledger
+from postledger.workflows.ledger_io import import_ledger
 from postledger.workflows.permissions import authorize_read
 
 router = APIRouter(prefix="/ledger", tags=["ledger"], responses=PROBLEM_RESPONSES,
@@ -81,13 +82,13 @@ def read_ledger(
     authorize_read(path)
     read_model.catch_up(ledger)
     rows = read_model.ledger(township_path=path, month=month, as_of=an_instant(as_of))
-    # Every ledger row read is logged by its placement (PIPL); the rows hold masked ids only.
-    reads.rows("ledger.xlsx" if accept and XLSX in accept else "ledger",
-               [{"id": row["subject_id"], "path": path} for row in rows])
-    if accept and XLSX in accept:
+    if accept and XLSX in accept:  # logged, and masked unless the role needs the numbers
         name = f"ledger-{path.replace('/', '-')}-{month}.xlsx"
-        return Response(export_ledger(ledger, rows), media_type=XLSX,
+        return Response(ledger_file(ledger, rows, reads), media_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # Every ledger row read is logged by its placement and its person's hash (PIPL); the rows
+    # show masked ids only.
+    reads.rows("ledger", logged_rows(rows))
     return [LedgerRow(
         **{k: row[k] for k in LedgerRow.model_fields if k in row},
         resident_id=row["resident_id_masked"], phone=row["phone_masked"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, status
@@ -35,7 +35,7 @@ from postledger.api.schemas import (
 )
 from postledger.domain.errors import InvalidInput
 from postledger.domain.values import Code, PlaceSegment, ResidentIdText
-from postledger.workflows.ledger_io import SourcedHistoryEntry, placement_history
+from postledger.workflows.history import SourcedHistoryEntry, placement_history
 
 # An objection id is the UUID text the objection step answered.
 ObjectionId = Annotated[str, Path(max_length=64)]
@@ -91,8 +91,7 @@ def get_placement(
 def history(
     placement_id: UUID, actor: CurrentActor, ledger: Ledger, reads: AccessReads
 ) -> list[SourcedHistoryEntry]:
-    history = placement_history(ledger, placement_id)  # imported history says its file and row
-    subject: Any = ledger.repository.get(placement_id)  # found and readable: checked above
+    subject, history = placement_history(ledger, placement_id)  # imported: its file and row
     reads.rows("placement.history", [{"id": placement_id, "path": subject.path,
                                       "resident_id": subject.resident_id}])
     return history

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from postledger.domain.base import LedgerAggregate
 from postledger.domain.dates import month_index, month_of
 from postledger.domain.errors import LimitReached
-from postledger.domain.keyed_hash import keyed_hash
+from postledger.domain.keyed_hash import PersonKeys
 from postledger.domain.subsidies.intake import IntakePricing, IntakeRefused, price_intake
 
 
@@ -106,8 +106,7 @@ def read_limit(stored: dict[str, Any]) -> Limit:
 
 def claim_limit_id(key: str, secret: bytes | None = None) -> UUID:
     """Keys name resident ids: with a secret (production) the id is a keyed hash of the key."""
-    subject = keyed_hash(key, secret) if secret else key
-    return uuid5(NAMESPACE_URL, f"postledger:claim-limit:{subject}")
+    return uuid5(NAMESPACE_URL, f"postledger:claim-limit:{PersonKeys(secret).subject(key)}")
 
 
 def _years_before(day: date, years: int) -> date:

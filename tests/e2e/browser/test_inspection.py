@@ -60,7 +60,14 @@ def test_the_county_uploads_a_ledger_file_and_sees_what_was_read(page: Page, ser
     shoot(page, "ledger-import-zh")
 
 
-def test_the_tamper_check_finds_the_history_whole(page: Page, server: str) -> None:
+def test_the_tamper_check_finds_the_event_the_demo_changed(page: Page, server: str) -> None:
+    """The demo changes one stored event after loading (R-FRAUD-8); the check names it."""
     sign_in(page, server, "inspector", "520524")
     page.click("#verify button[type=submit]")
-    expect(page.locator("#verify-result [data-ok=true]")).to_contain_text("未发现篡改")
+    found = page.locator("#verify-result [data-ok=false]")
+    expect(found).to_contain_text("R-FRAUD-8")
+    expect(found).to_contain_text("changed")
+    shoot(page, "verify-zh")
+    found.locator("a").first.click()
+    expect(page.locator("h1")).to_contain_text("证据")
+    expect(page.locator("table.timeline tr.marked").first).to_contain_text("考勤签字")

@@ -20,6 +20,8 @@ MAIN_PAGES = {
     "inspect": "/web/inspect",
     "findings": "/web/findings",
     "ledger": "/web/ledger",
+    "officials": "/web/officials",
+    "extensions": "/web/extensions",
 }
 
 
