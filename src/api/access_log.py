@@ -208,12 +208,17 @@ def claim_resident_ids(claimant: dict[str, Any], facts: dict[str, Any]) -> tuple
     return tuple(str(rid) for rid in found if isinstance(rid, str) and rid)
 
 
+def reads_for(request: Request, actor: Actor, services: Services) -> Reads:
+    """The access log of this request's reads, for routers and pages alike."""
+    client = request.client.host if request.client else "unknown"
+    return Reads(AccessLog(services.read_model.engine, services.read_model.keys), actor, client)
+
+
 def get_reads(
     request: Request, actor: CurrentActor,
     services: Annotated[Services, Depends(get_services)],
 ) -> Reads:
-    client = request.client.host if request.client else "unknown"
-    return Reads(AccessLog(services.read_model.engine, services.read_model.keys), actor, client)
+    return reads_for(request, actor, services)
 
 
 AccessReads = Annotated[Reads, Depends(get_reads)]

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from postledger.api.auth import BEARER, actor_from_authorization
 from postledger.domain.actor import ROLES, Actor, current_actor
 from postledger.domain.errors import Forbidden
+from postledger.domain.labels import label_of
 from postledger.infrastructure.settings import Settings
 from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import PostLedger
@@ -66,7 +67,9 @@ def require_roles(*roles: str) -> Any:
     async def required_roles(actor: Annotated[Actor, Depends(authenticated_actor)]) -> Actor:
         if actor.role not in allowed:
             raise Forbidden(f"role {actor.role} may not call this; it is for "
-                            f"{', '.join(sorted(allowed))}")
+                            f"{', '.join(sorted(allowed))}",
+                            zh=f"“{label_of('role', actor.role) or actor.role}”不能进行此操作；"
+                               f"只限{'、'.join(label_of('role', r) or r for r in sorted(allowed))}")
         return actor
 
     required_roles.roles = allowed  # type: ignore[attr-defined]  # read by the route walk test

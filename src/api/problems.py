@@ -29,7 +29,7 @@ from postledger.domain.errors import (
     StepNotAllowed,
 )
 from postledger.domain.rules import rule_statement
-from postledger.domain.values import mask_personal
+from postledger.domain.values import mask_personal, problem_zh
 from postledger.workflows.store import ConcurrentChange
 
 PROBLEM_JSON = "application/problem+json"
@@ -155,20 +155,6 @@ def _domain_error(exc: PostLedgerError, language: str = "en") -> JSONResponse:
     )
 
 
-# Pydantic's own refusals a person meets most, in Chinese (the value types of
-# src/domain/values.py carry their own).
-PYDANTIC_ZH: dict[str, str] = {
-    "missing": "缺少此项", "extra_forbidden": "不接受此项", "int_type": "须为整数",
-    "int_parsing": "须为整数", "bool_type": "须为 true 或 false", "string_type": "须为文本",
-    "dict_type": "须为对象", "list_type": "须为列表", "model_type": "须为对象",
-    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大",
-    "less_than": "数值过大", "too_short": "项数过少", "too_long": "项数或长度过多",
-    "string_too_long": "文本过长", "string_too_short": "文本过短", "literal_error": "不是允许的取值",
-    "enum": "不是允许的取值", "json_invalid": "不是有效的 JSON", "uuid_parsing": "须为 UUID",
-    "uuid_type": "须为 UUID", "float_type": "须为数字",
-}
-
-
 def _field_problem(error: Any) -> dict[str, Any]:
     """One pydantic error as ``{field, problem, rule}``; the input itself is never echoed."""
     location = [str(part) for part in error.get("loc", ())]
@@ -180,7 +166,7 @@ def _field_problem(error: Any) -> dict[str, Any]:
         rule = next((RULE_BY_FIELD[p] for p in location if p in RULE_BY_FIELD), None)
     kind = str(error.get("type", ""))
     return {"field": ".".join(location), "problem": str(error.get("msg", "")), "rule": rule,
-            "problem_zh": context.get("zh") or PYDANTIC_ZH.get(kind),
+            "problem_zh": problem_zh(error),
             "loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": kind}
 
 

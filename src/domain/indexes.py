@@ -95,11 +95,16 @@ class EdgeQuota(LedgerAggregate):
         return (f"township {self.township} already has {len(self.households)} edge households "
                 f"with a placement, the cap is {cap}; household {household} would be one more")
 
+    def refusal_zh(self, cap: int) -> str:
+        return (f"{self.township} 已有 {len(self.households)} 户边缘户在岗，名额为 {cap} 户；"
+                "再增加此户将超出名额")
+
     def reserve(self, *, date: date, placement_id: UUID, household: str, cap: int) -> None:
         if placement_id in self.holders:
             return
         if not self.has_room_for(household, cap):
-            raise LimitReached(self.refusal(household, cap), rule="R-ELIG-3")
+            raise LimitReached(self.refusal(household, cap), rule="R-ELIG-3",
+                               zh=self.refusal_zh(cap))
         self._reserved(date=date, placement_id=placement_id, household=household)
 
     @event("Reserved", topic="postledger:edge_quota:reserved")

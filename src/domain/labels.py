@@ -79,6 +79,12 @@ LABELS: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
         "withdraw": ("撤回", "withdrawal", ()), "pay": ("发放", "payment", ()),
         "claw_back_part": ("追回", "clawback", ()), "claw_back_rest": ("追回", "clawback", ()),
     },
+    "role": {  # who acts (API.md "Roles"); "system" is the automatic process
+        "clerk": ("村（社区）文书", "clerk", ()), "village": ("村委会", "village committee", ()),
+        "township": ("乡镇（街道）", "township", ()), "county": ("县人社局", "county bureau", ()),
+        "inspector": ("督查人员", "inspector", ()), "admin": ("系统管理员", "administrator", ()),
+        "system": ("自动流程", "automatic process", ()),
+    },
     "selection_method": {  # R-FLOW-4
         "written_exam": ("笔试", "written exam", ()), "interview": ("面试", "interview", ()),
         "skills_test": ("技能测试", "skills test", ()),

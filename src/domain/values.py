@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, TypeVar
@@ -239,6 +239,49 @@ Year = Annotated[int, Strict(), Interval(ge=FIRST_YEAR, le=LAST_YEAR)]
 Flag = Annotated[bool, Strict()]
 # An id the server chose (a UUID), given as its text; JSON has no UUID type, hence not strict.
 SubjectId = Annotated[UUID, Strict(False)]
+
+
+# ---------------------------------------------------------------------- Chinese wording
+# Pydantic's own refusals a person meets most, in Chinese (the types above carry their own in
+# ``ctx["zh"]``). The one map: the API's field problems and the claims' facts both read it.
+PYDANTIC_ZH: dict[str, str] = {
+    "missing": "缺少此项", "extra_forbidden": "不接受此项", "int_type": "须为整数",
+    "int_parsing": "须为整数", "bool_type": "须为 true 或 false", "string_type": "须为文本",
+    "dict_type": "须为对象", "list_type": "须为列表", "model_type": "须为对象",
+    "greater_than_equal": "数值过小", "greater_than": "数值过小", "less_than_equal": "数值过大",
+    "less_than": "数值过大", "too_short": "项数过少", "too_long": "项数或长度过多",
+    "string_too_long": "文本过长", "string_too_short": "文本过短", "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值", "json_invalid": "不是有效的 JSON", "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID", "float_type": "须为数字",
+}
+
+
+# Where pydantic's context gives the bound, it is named: "须不小于 1" rather than "数值过小".
+_BOUND_ZH: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("ge", "须不小于 {}"), "greater_than": ("gt", "须大于 {}"),
+    "less_than_equal": ("le", "须不大于 {}"), "less_than": ("lt", "须小于 {}"),
+    "too_short": ("min_length", "至少 {} 项"), "too_long": ("max_length", "至多 {} 项"),
+    "string_too_short": ("min_length", "至少 {} 个字符"),
+    "string_too_long": ("max_length", "至多 {} 个字符"),
+}
+
+
+def problem_zh(error: Mapping[str, Any]) -> str | None:
+    """One pydantic error's wording for a Chinese reader: the value type's own
+    (``ctx["zh"]``), else pydantic's error type in Chinese (with its bound or its allowed
+    values where the context gives them), else None."""
+    context = error.get("ctx") or {}
+    if context.get("zh"):
+        return str(context["zh"])
+    kind = str(error.get("type", ""))
+    bound = _BOUND_ZH.get(kind)
+    if bound is not None and bound[0] in context:
+        return bound[1].format(context[bound[0]])
+    if kind == "literal_error" and "expected" in context:
+        allowed = re.findall(r"'([^']*)'", str(context["expected"]))
+        if allowed:
+            return f"须为 {'、'.join(allowed)}{' 之一' if len(allowed) > 1 else ''}"
+    return PYDANTIC_ZH.get(kind)
 
 
 # ---------------------------------------------------------------------- reading outside models

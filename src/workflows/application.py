@@ -104,7 +104,8 @@ class PostLedger(LedgerApplication):
             if not quota.has_room_for(placement.household, terms.edge_cap_per_township):
                 raise InvalidInput(quota.refusal(placement.household,
                                                  terms.edge_cap_per_township),
-                                   rule="R-ELIG-3")
+                                   rule="R-ELIG-3", zh=quota.refusal_zh(
+                                       terms.edge_cap_per_township))
         index = self._person_index(placement.resident_id.value)
         index.claim(date=date, placement_id=placement.id)  # R-ELIG-4
         self._save(placement, index)
@@ -120,7 +121,8 @@ class PostLedger(LedgerApplication):
             if cast(Aggregate.Event, stored).timestamp <= as_of:
                 version = stored.originator_version
         if version is None:
-            raise NotFound(f"placement {placement_id} did not exist at {as_of.isoformat()}")
+            raise NotFound(f"placement {placement_id} did not exist at {as_of.isoformat()}",
+                           zh=f"安置 {placement_id} 在 {as_of.isoformat()} 时尚不存在")
         historic: Any = self.repository.get(placement_id, version=version)
         assert isinstance(historic, Placement)
         return historic

@@ -64,7 +64,7 @@ class ClaimsService:
         date and checked against what was already approved; nothing is recorded."""
         kind = find_claim_type(claim_type)
         if not isinstance(claimant, dict):
-            raise InvalidInput("claimant must be an object")
+            raise InvalidInput("claimant must be an object", fact="claimant", zh="申请人须为对象")
         township = claimant.get("township")
         authorize("submit_claim", jurisdiction_path(
             county, township if isinstance(township, str) and township.strip() else None

@@ -71,7 +71,7 @@ def placement_history(app: Any, subject_id: UUID) -> tuple[Any, list[SourcedHist
     events = list(app.events.get(subject_id))
     subject = project_events(None, events) if events else None
     if not isinstance(subject, Placement | LegacyPlacement):
-        raise NotFound(f"no placement {subject_id}")
+        raise NotFound(f"no placement {subject_id}", zh=f"没有此安置：{subject_id}")
     authorize_read(subject.path)
     entries = [history_entry(stored) for stored in events]
     return subject, [SourcedHistoryEntry(**vars(entry), source=entry.data.get("source"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from postledger.domain.actor import Actor, acting
 from postledger.domain.errors import Forbidden
+from postledger.domain.labels import label_of
 
 TOWNSHIP_STEPS = frozenset(
     {
@@ -40,21 +41,25 @@ def authorize(step: str, path: str, actor: Actor | None = None) -> Actor:
     """Refuse (403) unless the actor's role takes ``step`` and ``path`` is in its jurisdiction."""
     who = actor or acting()
     if who.role != "admin" and step not in STEPS_BY_ROLE.get(who.role, frozenset()):
-        raise Forbidden(f"role {who.role} may not take the step {step!r}")
+        raise Forbidden(f"role {who.role} may not take the step {step!r}",
+                        zh=f"“{label_of('role', who.role) or who.role}”不能进行此步骤（{step}）")
     if not covers(who, path):
-        raise Forbidden(
-            f"{path} is outside the jurisdiction {who.jurisdiction or '(none)'} of {who.name}"
-        )
+        raise _outside(who, path)
     return who
 
 
 def authorize_read(path: str, actor: Actor | None = None) -> Actor:
     who = actor or acting()
     if not covers(who, path):
-        raise Forbidden(
-            f"{path} is outside the jurisdiction {who.jurisdiction or '(none)'} of {who.name}"
-        )
+        raise _outside(who, path)
     return who
+
+
+def _outside(who: Actor, path: str) -> Forbidden:
+    return Forbidden(
+        f"{path} is outside the jurisdiction {who.jurisdiction or '(none)'} of {who.name}",
+        zh=f"{path} 不在 {who.name} 的辖区（{who.jurisdiction or '无'}）内",
+    )
 
 
 def covers(actor: Actor, path: str) -> bool:

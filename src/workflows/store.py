@@ -29,8 +29,8 @@ A = TypeVar("A", bound=Aggregate)
 class ConcurrentChange(PostLedgerError):
     """Another request changed the same subject first; nothing of this one was recorded (409)."""
 
-    def __init__(self, detail: str, state: str | None = None) -> None:
-        super().__init__(detail, rule=None)
+    def __init__(self, detail: str, state: str | None = None, *, zh: str | None = None) -> None:
+        super().__init__(detail, rule=None, zh=zh)
         self.state = state
 
 
@@ -46,6 +46,7 @@ class LedgerApplication(Application[UUID]):
             raise InvalidInput(
                 f"{field}: {day} is after today ({today}, Asia/Shanghai); no step may be dated "
                 "in the future (R-INPUT-2)", rule="R-INPUT-2", fact=field,
+                zh=f"{day} 晚于今天（{today}，北京时间）；任何步骤都不能填写将来的日期",
             )
 
     def construct_repository(self) -> Repository[UUID]:
@@ -68,7 +69,8 @@ class LedgerApplication(Application[UUID]):
                 return
             raise ConcurrentChange(
                 "another request changed this placement or a limit it shares at the same "
-                "time; nothing was recorded — read it again and retry"
+                "time; nothing was recorded — read it again and retry",
+                zh="另一请求同时修改了此记录或与其共用的限额；本次未记录任何内容，请刷新后重试",
             ) from None
 
     def _recorded(self, aggregate_id: UUID, version: int, timestamp: datetime) -> bool:
@@ -79,9 +81,9 @@ class LedgerApplication(Application[UUID]):
         try:
             found: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"no {what} {aggregate_id}") from None
+            raise NotFound(f"no {what} {aggregate_id}", zh=f"没有此记录：{aggregate_id}") from None
         if not isinstance(found, cls):
-            raise NotFound(f"no {what} {aggregate_id}")
+            raise NotFound(f"no {what} {aggregate_id}", zh=f"没有此记录：{aggregate_id}")
         return found
 
     def _get_or_none(self, aggregate_id: UUID) -> Any:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from postledger.api.access_log import AccessLog, Read, access_log
 from postledger.api.deps import Services
 from postledger.domain.actor import Actor
+from tests.e2e.test_pages_http import sign_in
 from tests.e2e.test_placements_api import (
     CLERK,
     COUNTY,
@@ -112,3 +113,17 @@ def test_rows_are_kept_six_months_and_never_changed(services: Services) -> None:
         left = [r.subject for r in conn.execute(select(access_log.c.subject))]
         assert left == ["recent"]
         assert conn.execute(text("SELECT count(*) FROM access_log")).scalar_one() == 1
+
+
+def test_reads_through_the_pages_are_logged_as_over_the_api(client: TestClient) -> None:
+    """A person's record read on a page is a read like any other (PIPL): the placement page,
+    the placement list and the claims list each leave their row."""
+    pid = an_application(client, a_post(client), n=5)
+    resident_id = person(5)["resident_id"]
+    with TestClient(client.app, follow_redirects=False) as browser:
+        sign_in(browser, "township", "520524/chengguan", "wang")
+        assert browser.get(f"/web/placements/{pid}").status_code == 200
+        assert browser.get("/web/placements").status_code == 200
+        assert browser.get("/web/claims").status_code == 200
+    read = [(e["actor"]["name"], e["what"], e["subject"]) for e in access(client, resident_id)]
+    assert read == [("wang", "page.placement", pid), ("wang", "page.placements", pid)]

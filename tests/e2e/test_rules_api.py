@@ -163,6 +163,20 @@ def test_bad_input_is_described_in_chinese_field_by_field(client: TestClient) ->
     assert "缺少" not in english["detail"]
 
 
+def test_a_refused_actor_and_a_future_date_are_told_in_chinese(client: TestClient) -> None:
+    pid = an_application(client, a_post(client))
+    other = {"Authorization": "Bearer dev:village:520524/shuangyan/xiba:li", **ZH}
+    outside = problem(client.post(f"/placements/{pid}/village-review", headers=other,
+                                  json={"date": "2024-01-06", "approve": True}), 403, None)
+    assert outside["detail"] == "520524/chengguan/dongmen 不在 li 的辖区（520524/shuangyan/xiba）内"
+    role = problem(client.post(f"/placements/{pid}/village-review", headers={**CLERK, **ZH},
+                               json={"date": "2024-01-06", "approve": True}), 403, None)
+    assert role["detail"].startswith("“村（社区）文书”不能进行此操作；只限")
+    future = problem(client.post(f"/placements/{pid}/village-review", headers={**VILLAGE, **ZH},
+                                 json={"date": "2099-01-06", "approve": True}), 422, "R-INPUT-2")
+    assert "2099-01-06 晚于今天" in future["detail"]
+
+
 # ------------------------------------------------------------------ Chinese labels
 def test_enumerations_accept_their_chinese_labels(client: TestClient) -> None:
     post = ok(client.post("/posts", headers=COUNTY, json={

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from postledger.api.access_log import reads_for
 from postledger.api.deps import Services
 from postledger.api.pages.actions import CLAIM_STEPS, take_step
 from postledger.api.pages.claim_forms import CLAIM_FORMS, claimant_of, facts_of
@@ -35,6 +36,7 @@ def claim_list(request: Request, actor: SignedIn, type: str = "", state: str = "
     read.catch_up(services.ledger)
     rows = read.list_claims(within=actor.jurisdiction, claim_type=type or None,
                             state=state or None, limit=300)
+    reads_for(request, actor, services).rows("page.claims", rows)  # logged as over the API
     return render(request, "pages/claims.html", rows=rows, types=list(CLAIM_FORMS), type=type,
                   state=state, may_submit=may(actor, "submit_claim"))
 
@@ -78,6 +80,7 @@ def submit(request: Request, actor: Acting, form: PageForm) -> Response:
 def claim_page(request: Request, claim_id: UUID, actor: SignedIn) -> Response:
     service = _service(request)
     claim = service.get(claim_id)
+    reads_for(request, actor, request.app.state.services).claims("page.claim", [claim])
     steps = [s for s, permission in (("review", "review_claim"), ("payment", "pay_claim"),
                                      ("clawback", "claw_back"), ("withdrawal", "submit_claim"))
              if s in claim.allowed_steps and may(actor, permission)]

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from postledger.api.access_log import reads_for
 from postledger.api.deps import Services
 from postledger.api.pages.actions import PLACEMENT_STEPS, page_steps, take_step
 from postledger.api.pages.forms import Form, PageForm
@@ -32,6 +33,10 @@ def placement_list(request: Request, actor: SignedIn, state: str = "", person: s
     rows = services.read_model.list_placements(
         within=actor.jurisdiction, state=state or None, person=person or None,
         township=township or None, limit=300)
+    # Every row a person reads is logged, as over the API; a list filtered by a person names
+    # that person (PIPL).
+    reads_for(request, actor, services).rows(
+        "page.placements", [{**row, "resident_id": person} for row in rows] if person else rows)
     return render(request, "pages/placements.html", rows=rows, state=state, person=person)
 
 
@@ -54,6 +59,7 @@ def placement_page(request: Request, placement_id: UUID, actor: SignedIn,
     history = services.ledger.history(placement_id)
     shown = [h for h in history if instant is None or h.recorded_at <= instant]
     post = services.ledger.get_post(placement.post_id)
+    reads_for(request, actor, services).placements("page.placement", [placement])
     state = placement.state.value
     current = state if state in STEP_PATH else None
     open_steps = [] if instant else page_steps(allowed_steps(placement.state),

@@ -26,14 +26,7 @@ STEP_PATH: list[str] = [
     "active", "exited",
 ]
 
-ROLES: Names = {
-    "clerk": ("村（社区）文书", "clerk"),
-    "village": ("村委会", "village committee"),
-    "township": ("乡镇（街道）", "township"),
-    "county": ("县人社局", "county bureau"),
-    "inspector": ("督查人员", "inspector"),
-    "admin": ("系统管理员", "administrator"),
-}
+ROLES: Names = _from_labels("role")
 
 
 # Each claim type by its module's own titles (src/domain/subsidies/).

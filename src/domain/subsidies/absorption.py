@@ -76,7 +76,8 @@ def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Compu
     if table.intake_identified and not ctx.claimant.credit_code:
         raise refused(RULE, "claimant.credit_code",
                       "the county counts each employer's yearly intake: the employer claims with "
-                      "its unified social credit code")
+                      "its unified social credit code",
+                      zh="本县按用人单位统计每年吸纳人数：用人单位须以统一社会信用代码申请")
     employer_key = normalised_name(ctx.claimant.credit_code or f.employer)
     ids = [w.resident_id for w in f.workers]
     intake_year: dict[str, int] = {}
@@ -85,15 +86,20 @@ def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Compu
                                  months_stable_min=table.months_stable_min):
         at.unless(w.contract_months >= table.contract_months_min, "contract_months",
                   f"{w.resident_id}: a contract of at least {table.contract_months_min} months, "
-                  f"got {w.contract_months}")
+                  f"got {w.contract_months}",
+                  zh=f"{w.resident_id}：劳动合同须不少于 {table.contract_months_min} 个月，实为 "
+                     f"{w.contract_months} 个月")
         at.unless(w.hired_on is not None or not table.intake_identified, "hired_on",
-                  "is required: the county counts each employer's intake by the year of hire")
+                  "is required: the county counts each employer's intake by the year of hire",
+                  zh="须填写：本县按招用年份统计用人单位的吸纳人数")
         hired = w.hired_on
         if hired is not None:
             reached = add_months(hired, w.months_stable)
             at.unless(reached <= ctx.on, "hired_on",
                       f"{w.resident_id}: hired on {hired}, {w.months_stable} months of stable "
-                      f"work are reached on {reached}, after the claim date {ctx.on}")
+                      f"work are reached on {reached}, after the claim date {ctx.on}",
+                      zh=f"{w.resident_id}：于 {hired} 招用，稳定就业满 {w.months_stable} 个月"
+                         f"之日为 {reached}，晚于申请日期 {ctx.on}")
         intake_year[w.resident_id] = (hired or add_months(ctx.on, -w.months_stable)).year
     limits: list[Limit] = []
     prices: dict[str, int] = {}
@@ -109,7 +115,10 @@ def calculate(f: AbsorptionFacts, table: AbsorptionTable, ctx: Context) -> Compu
             raise refused(RULE, "facts.workers",
                           f"{f.employer}'s intake of {year}: {len(intake)} workers "
                           f"({len(earlier)} already approved, {len(group)} in this claim; "
-                          f"{sum(1 for w in intake if w['relocated'])} relocated): {exc}"
+                          f"{sum(1 for w in intake if w['relocated'])} relocated): {exc}",
+                          zh=f"{f.employer} {year} 年吸纳 {len(intake)} 人（已批准 {len(earlier)} "
+                             f"人，本申请 {len(group)} 人；搬迁群众 "
+                             f"{sum(1 for w in intake if w['relocated'])} 人）：{exc.zh}"
                           ) from None
         amounts = {str(w["resident_id"]): year_prices[str(w["resident_id"])] for w in group}
         intake_size[year] = len(earlier) + len(group)

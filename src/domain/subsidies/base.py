@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from postledger.domain import values
 from postledger.domain.errors import InvalidInput
-from postledger.domain.labels import alias_of
+from postledger.domain.labels import alias_of, label_of
 from postledger.domain.post import place_name_problem
 from postledger.domain.subsidies.limits import Limit
 
@@ -82,12 +82,32 @@ def read_model(model: type[F], raw: Any, *, rule: str | None, prefix: str) -> F:
             message = "is required"
         # R-INPUT-1 (a digit of another script) is named as such, whatever the claim type.
         decided = (first.get("ctx") or {}).get("rule")
-        raise refused(decided if decided == "R-INPUT-1" else rule, fact, message) from None
+        raise refused(decided if decided == "R-INPUT-1" else rule, fact, message,
+                      zh=values.problem_zh(first)) from None
 
 
-def refused(rule: str | None, fact: str, message: str) -> InvalidInput:
-    """A 422 naming the rule broken and the fact that failed (``exc.fact``)."""
-    return InvalidInput(f"{fact}: {message}", rule=rule, fact=fact)
+def refused(rule: str | None, fact: str, message: str, *, zh: str | None) -> InvalidInput:
+    """A 422 naming the rule broken and the fact that failed (``exc.fact``); ``zh`` is the
+    same problem in Chinese, without the fact (the 422 puts the fact before it), or None where
+    there is no Chinese wording for it."""
+    return InvalidInput(f"{fact}: {message}", rule=rule, fact=fact, zh=zh)
+
+
+def category_zh(category: str | None) -> str:
+    """A category by its Chinese label (R-ELIG-3); "未填写" when none is given."""
+    if category is None:
+        return "未填写"
+    return label_of("category", category) or category
+
+
+def months_zh(months: int | None) -> str:
+    """A number of months in Chinese; "未填写" when none is given."""
+    return "未填写" if months is None else f"{months} 个月"
+
+
+# A county, township or village name a claim gives, in Chinese (post.py ``place_name_problem``).
+PLACE_ZH = ("须为区划代码或由 [a-z0-9_-] 组成、以字母或数字开头的名称，不含“/”，"
+            f"至多 {values.PLACE_MAX} 个字符")
 
 
 @dataclass(frozen=True)
@@ -97,9 +117,10 @@ class Refuse:
     rule: str
     prefix: str = "facts."
 
-    def unless(self, condition: bool, name: str, message: str) -> None:
+    def unless(self, condition: bool, name: str, message: str, *, zh: str) -> None:
+        """Refuse ``name`` with ``message`` (``zh`` in Chinese) unless ``condition``."""
         if not condition:
-            raise refused(self.rule, f"{self.prefix}{name}", message)
+            raise refused(self.rule, f"{self.prefix}{name}", message, zh=zh)
 
 
 # ---------------------------------------------------------------------- the claimant
@@ -145,12 +166,13 @@ def parse_claimant(raw: Any, rule: str) -> Claimant:
     refuse = Refuse(rule, "claimant.")
     kind = given.kind or ("person" if given.resident_id else "organisation")
     refuse.unless(kind != "person" or given.resident_id is not None, "resident_id",
-                  "a person claims with their resident id")
+                  "a person claims with their resident id", zh="个人申请须填写本人身份证号")
     for name, value in (("township", given.township), ("village", given.village)):
         problem = place_name_problem(value) if value is not None else None
-        refuse.unless(problem is None, name, problem or "")
+        refuse.unless(problem is None, name, problem or "", zh=PLACE_ZH)
     refuse.unless(given.village is None or given.township is not None, "township",
-                  "a claimant who names a village names its township too")
+                  "a claimant who names a village names its township too",
+                  zh="写明村的申请人须同时写明所在乡镇")
     return Claimant(
         kind=kind, name=given.name, resident_id=given.resident_id, category=given.category,
         household_id=given.household_id, township=given.township, village=given.village,
@@ -161,7 +183,8 @@ def parse_claimant(raw: Any, rule: str) -> Claimant:
 def person(claimant: Claimant, rule: str) -> str:
     """The resident id of a subsidy claimed by the person."""
     if claimant.resident_id is None:
-        raise refused(rule, "claimant.resident_id", "this subsidy is claimed by the person")
+        raise refused(rule, "claimant.resident_id", "this subsidy is claimed by the person",
+                      zh="此项补贴由本人申请，须填写本人身份证号")
     return claimant.resident_id
 
 
@@ -173,6 +196,8 @@ def eligible(category: str | None, allowed: Sequence[str], rule: str,
             rule, fact,
             f"only {', '.join(allowed)} laborers qualify (建档立卡 = lifted or not_lifted; edge "
             f"only where the county's table names 边缘户), got {category!r}",
+            zh=f"只有“{'、'.join(category_zh(c) for c in allowed)}”的劳动力可以享受（建档立卡即"
+               f"已脱贫或未脱贫；边缘户仅在本县补贴表列明时可以），此人为“{category_zh(category)}”",
         )
 
 
@@ -197,7 +222,9 @@ def checked_workers(workers: Sequence[W], *, rule: str, categories: Sequence[str
         eligible(w.category, categories, rule, f"facts.workers[{i}].category")
         at.unless(w.months_stable >= months_stable_min, "months_stable",
                   f"{w.resident_id}: at least {months_stable_min} months of stable work, "
-                  f"got {w.months_stable}")
+                  f"got {w.months_stable}",
+                  zh=f"{w.resident_id}：稳定就业须满 {months_stable_min} 个月，实为 "
+                     f"{w.months_stable} 个月")
         yield at, w
 
 
@@ -209,7 +236,7 @@ def normalised_name(value: str) -> str:
 def distinct(ids: list[str], refuse: Refuse, listing: str) -> None:
     for index, rid in enumerate(ids):
         refuse.unless(rid not in ids[:index], f"{listing}[{index}].resident_id",
-                      f"{rid} is listed twice")
+                      f"{rid} is listed twice", zh=f"{rid} 重复列出")
 
 
 # ---------------------------------------------------------------------- the calculation

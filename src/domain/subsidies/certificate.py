@@ -48,11 +48,14 @@ def calculate(f: CertificateFacts, table: CertificateTable, ctx: Context) -> Com
     eligible(ctx.claimant.category, table.eligible_categories, RULE, "claimant.category")
     refuse = Refuse(RULE)
     refuse.unless(f.certificate in table.amounts_fen, "certificate",
-                  f"must be one of {', '.join(table.amounts_fen)}, got {f.certificate!r}")
-    refuse.unless(f.self_paid, "self_paid", "the subsidy repays self-paid training only")
+                  f"must be one of {', '.join(table.amounts_fen)}, got {f.certificate!r}",
+                  zh=f"须为 {'、'.join(table.amounts_fen)} 之一，实为“{f.certificate}”")
+    refuse.unless(f.self_paid, "self_paid", "the subsidy repays self-paid training only",
+                  zh="此项补贴只补自费参加的培训")
     if f.certificate in table.employed_required_for:
         refuse.unless(f.employed, "employed",
-                      f"a {f.certificate} certificate is subsidised once employed")
+                      f"a {f.certificate} certificate is subsidised once employed",
+                      zh=f"“{f.certificate}”证书须在实现就业后才予补贴")
     amount = table.amounts_fen[f.certificate]
     # One subsidy per group: a B2 licence and a later A2 are one "B2 or higher" licence.
     group = table.limit_groups.get(f.certificate, f.certificate)

@@ -22,7 +22,13 @@ from postledger.domain.claim_flow import ClaimState, allowed_steps, next_state
 from postledger.domain.errors import Forbidden, InvalidInput, LimitReached, StepNotAllowed
 from postledger.domain.labels import label_of
 from postledger.domain.post import jurisdiction_path, place_name_problem
-from postledger.domain.subsidies.base import FIRST_YEAR, LAST_YEAR, Retirement, refused
+from postledger.domain.subsidies.base import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    PLACE_ZH,
+    Retirement,
+    refused,
+)
 from postledger.domain.subsidies.limits import CapLimit, ClaimLimit, Limit, read_limit
 from postledger.domain.subsidies.registry import CLAIM_TYPES, SubsidyTables, calculate, find_claim_type
 
@@ -77,9 +83,10 @@ class SubsidyClaim(LedgerAggregate):
         against what was already approved under its limits (``limit_for(key)``)."""
         problem = place_name_problem(county) if isinstance(county, str) else "must be a name"
         if problem:
-            raise refused(None, "county", problem)
+            raise refused(None, "county", problem, zh=PLACE_ZH)
         if not FIRST_YEAR <= date.year <= LAST_YEAR:
-            raise refused(None, "date", f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {date}")
+            raise refused(None, "date", f"must be a date in {FIRST_YEAR}–{LAST_YEAR}, got {date}",
+                          zh=f"日期须在 {FIRST_YEAR}–{LAST_YEAR} 年之间，实为 {date}")
         kind = find_claim_type(claim_type)
         who, table, computed = calculate(
             kind, on=date, county=county, claimant=claimant, facts=facts, tables=tables,
@@ -105,7 +112,8 @@ class SubsidyClaim(LedgerAggregate):
                 held.check(limit=limit, claim_id=not_yet_saved, amount_fen=amount, on=date,
                            rule=kind.rule)
             except LimitReached as exc:
-                raise refused(kind.rule, exc.fact or limit.fact, exc.detail) from None
+                raise refused(kind.rule, exc.fact or limit.fact, exc.detail,
+                              zh=exc.detail_zh) from None
         return cls(
             claim_type=kind.name,
             county=county,
@@ -218,9 +226,11 @@ class SubsidyClaim(LedgerAggregate):
                 f"{reviewer.name} ({reviewer.role}, {reviewer.jurisdiction}) submitted this "
                 "claim and may not review it",
                 rule=self.rule,
+                zh=f"{reviewer.name} 提交了本申请，不得审核（同一人以其他角色或辖区审核亦不可）",
             )
         if not approve and not (reason and reason.strip()):
-            raise InvalidInput("a rejection states its reason", rule=self.rule)
+            raise InvalidInput("a rejection states its reason", rule=self.rule,
+                               zh="不予通过须写明理由")
         if approve:
             by_key = {held.key: held for held in limits}
             typed = self.typed_limits
@@ -273,14 +283,17 @@ class SubsidyClaim(LedgerAggregate):
         trigger = "claw_back_rest" if amount_fen == outstanding else "claw_back_part"
         self._require(trigger, date)
         if not reason or not reason.strip():
-            raise refused(self.rule, "reason", "a clawback states its reason")
+            raise refused(self.rule, "reason", "a clawback states its reason",
+                          zh="追回须写明理由")
         if isinstance(amount_fen, bool) or amount_fen < 1:
-            raise refused(self.rule, "amount_fen", "must be at least 1 fen")
+            raise refused(self.rule, "amount_fen", "must be at least 1 fen", zh="至少为 1 分")
         if amount_fen > outstanding:
             raise refused(
                 self.rule, "amount_fen",
                 f"{amount_fen} fen is more than remains to recover: paid {self.paid_fen}, "
                 f"recovered {self.clawed_back_fen}, outstanding {outstanding}",
+                zh=f"{amount_fen} 分超过尚待追回的金额：已发放 {self.paid_fen} 分，已追回 "
+                   f"{self.clawed_back_fen} 分，尚待追回 {outstanding} 分",
             )
         self._clawed_back(date=date, amount_fen=amount_fen, reason=reason.strip())
 

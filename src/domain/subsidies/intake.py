@@ -22,7 +22,12 @@ class IntakePricing(BaseModel):
 
 
 class IntakeRefused(Exception):
-    """The year's intake fits no amount of the table (too many ordinary workers)."""
+    """The year's intake fits no amount of the table (too many ordinary workers); ``zh`` says
+    the same in Chinese."""
+
+    def __init__(self, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 def price_intake(workers: list[dict[str, object]], pricing: IntakePricing) -> dict[str, int]:
@@ -39,7 +44,11 @@ def price_intake(workers: list[dict[str, object]], pricing: IntakePricing) -> di
         raise IntakeRefused(
             f"{len(ordinary)} workers at the ordinary amount; at most {pricing.max_workers} "
             f"a year ({len(relocated)} relocated, the higher amount needs "
-            f"{pricing.relocated_min_workers} of them)"
+            f"{pricing.relocated_min_workers} of them)",
+            zh=f"按普通标准计的劳动力 {len(ordinary)} 人；每年至多 {pricing.max_workers} 人"
+               f"（搬迁群众 {len(relocated)} 人，" + (
+                   f"较高标准须有 {pricing.relocated_min_workers} 人）"
+                   if pricing.relocated_min_workers is not None else "本县没有较高标准）"),
         )
     prices = {rid: pricing.per_worker_fen for rid in ordinary}
     if higher:

@@ -49,20 +49,25 @@ def calculate(f: JobTrainingFacts, table: JobTrainingTable, ctx: Context) -> Com
     refuse = Refuse(RULE)
     level = f.certificate_level
     refuse.unless(level in table.amounts_fen, "certificate_level",
-                  f"must be one of {', '.join(table.amounts_fen)}, got {level!r}")
+                  f"must be one of {', '.join(table.amounts_fen)}, got {level!r}",
+                  zh=f"须为 {'、'.join(table.amounts_fen)} 之一，实为“{level}”")
     signed, trained = f.contract_signed_on, f.trained_on
     refuse.unless(
         f.contract_months >= table.contract_months_min, "contract_months",
         f"a contract of at least {table.contract_months_min} months is required, "
         f"got {f.contract_months}",
+        zh=f"劳动合同须不少于 {table.contract_months_min} 个月，实为 {f.contract_months} 个月",
     )
     within = table.trained_within_months
     refuse.unless(trained >= signed, "trained_on",
-                  f"training on {trained} came before the contract was signed on {signed}")
+                  f"training on {trained} came before the contract was signed on {signed}",
+                  zh=f"培训日期 {trained} 早于劳动合同签订日期 {signed}")
     refuse.unless(trained <= add_months(signed, within), "trained_on",
-                  f"training must be within {within} months of signing ({signed}), not {trained}")
+                  f"training must be within {within} months of signing ({signed}), not {trained}",
+                  zh=f"培训须在签订劳动合同（{signed}）后 {within} 个月内，实为 {trained}")
     refuse.unless(trained <= ctx.on, "trained_on",
-                  f"training on {trained} is after the claim date {ctx.on}")
+                  f"training on {trained} is after the claim date {ctx.on}",
+                  zh=f"培训日期 {trained} 晚于申请日期 {ctx.on}")
     amount = table.amounts_fen[level]
     return Computed(
         amount_fen=amount,

@@ -11,11 +11,12 @@ county), a registered agency, village committee or rural broker.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal, Self
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from postledger.domain.labels import alias_of
+from postledger.domain.labels import alias_of, label_of
 from postledger.domain.subsidies.base import (
     REGISTERED_POOR,
     Category,
@@ -32,6 +33,7 @@ from postledger.domain.subsidies.base import (
     Text,
     Worker,
     checked_workers,
+    months_zh,
 )
 from postledger.domain.subsidies.limits import CountLimit
 from postledger.domain.subsidies.transport import DestinationCaps
@@ -82,21 +84,28 @@ def calculate(f: LabourExportFacts, table: LabourExportTable, ctx: Context) -> C
     kind = f.organiser.kind
     refuse.unless(kind in table.organiser_kinds, "organiser.kind",
                   f"the county's plan pays {', '.join(table.organiser_kinds)} for organised "
-                  f"export, not a {kind}")
+                  f"export, not a {kind}",
+                  zh=f"本县只补贴“{_organisers_zh(table.organiser_kinds)}”组织的劳务输出，"
+                     f"不补贴“{_organisers_zh([kind])}”")
     refuse.unless(f.organiser.registered, "organiser.registered",
-                  f"the organising {kind} must be registered")
+                  f"the organising {kind} must be registered",
+                  zh=f"组织输出的“{_organisers_zh([kind])}”须已登记注册")
     ids = [w.resident_id for w in f.workers]
     lines: list[dict[str, object]] = []
     for at, w in checked_workers(f.workers, rule=RULE, categories=table.eligible_categories,
                                  months_stable_min=table.months_stable_min):
         at.unless(w.follow_up_months >= table.follow_up_months_min, "follow_up_months",
                   f"{w.resident_id}: at least {table.follow_up_months_min} months of "
-                  f"follow-up, got {w.follow_up_months}")
+                  f"follow-up, got {w.follow_up_months}",
+                  zh=f"{w.resident_id}：跟踪服务须满 {table.follow_up_months_min} 个月，实为 "
+                     f"{w.follow_up_months} 个月")
         if table.contract_months_min:  # Yunnan, Hekou (002): a contract of at least a year
             contract = w.contract_months or 0
             at.unless(contract >= table.contract_months_min, "contract_months",
                       f"{w.resident_id}: a contract of at least {table.contract_months_min} "
-                      f"months, got {w.contract_months}")
+                      f"months, got {w.contract_months}",
+                      zh=f"{w.resident_id}：劳动合同须不少于 {table.contract_months_min} 个月，"
+                         f"实为 {months_zh(w.contract_months)}")
         if table.mode == "flat":
             amount = table.flat_fen
         else:
@@ -104,7 +113,9 @@ def calculate(f: LabourExportFacts, table: LabourExportTable, ctx: Context) -> C
             amount = getattr(table.amounts_fen, w.destination)
         at.unless(amount is not None, "destination",
                   f"{w.resident_id}: the county pays no labour-export subsidy for work "
-                  f"{w.destination}")
+                  f"{w.destination}",
+                  zh=f"{w.resident_id}：本县不补贴到“{label_of('destination', w.destination)}”"
+                     "务工的劳务输出")
         lines.append({"item": f"{w.resident_id} to {w.destination}", "amount_fen": amount})
     return Computed(
         amount_fen=sum(int(str(line["amount_fen"])) for line in lines),
@@ -114,6 +125,10 @@ def calculate(f: LabourExportFacts, table: LabourExportTable, ctx: Context) -> C
                            "(one-off)", fact=f"facts.workers[{i}].resident_id")
                 for i, rid in enumerate(ids)],
     )
+
+
+def _organisers_zh(kinds: Sequence[str]) -> str:
+    return "、".join(label_of("organiser_kind", k) or k for k in kinds)
 
 
 CLAIM_TYPE = ClaimType(

@@ -33,6 +33,7 @@ from postledger.domain.dates import month_index, month_of
 from postledger.domain.errors import LimitReached
 from postledger.domain.keyed_hash import PersonKeys
 from postledger.domain.subsidies.intake import IntakePricing, IntakeRefused, price_intake
+from postledger.domain.subsidies.limits_zh import ADVICE_ZH, scheme_zh, what_zh
 
 
 class _Limit(BaseModel):
@@ -169,15 +170,19 @@ class ClaimLimit(LedgerAggregate):
         """Refuse (LimitReached, ``rule``) when approving this claim would pass the limit.
 
         ``on`` is the day of the approval (at submission: the claim's date, as a forecast).
+        Each refusal names the limit by its stored ``what``, and in Chinese by its key.
         """
         if str(claim_id) in self.claim_ids:
             return
+        what = what_zh(limit.key, limit.fact)
         if isinstance(limit, CountLimit):
             if len(self.entries) >= limit.max:
                 raise LimitReached(
                     f"{limit.what}: {len(self.entries)} of {limit.max} already approved "
                     f"(claim {', '.join(self.claim_ids)})",
                     rule=rule,
+                    zh=f"{what}：至多批准 {limit.max} 次，已批准 {len(self.entries)} 次"
+                       f"（申请 {'、'.join(self.claim_ids)}）",
                 )
         elif isinstance(limit, CapLimit):
             if self.total_fen + amount_fen > limit.cap_fen:
@@ -186,11 +191,13 @@ class ClaimLimit(LedgerAggregate):
                     f"approved; {amount_fen} fen more would pass it "
                     f"(remaining {self.remaining_fen(limit.cap_fen)} fen)",
                     rule=rule,
+                    zh=f"{what}：封顶 {limit.cap_fen} 分，已批准 {self.total_fen} 分；再批准 "
+                       f"{amount_fen} 分将超过封顶（尚余 {self.remaining_fen(limit.cap_fen)} 分）",
                 )
         elif isinstance(limit, MonthsLimit):
-            self._check_months(limit, on=on, rule=rule)
+            self._check_months(limit, on=on, rule=rule, what=what)
         elif isinstance(limit, HeadcountLimit):
-            self._check_headcount(limit, rule=rule)
+            self._check_headcount(limit, rule=rule, what=what)
         else:
             twice = sorted(set(limit.dates) & self.dates)
             if twice:
@@ -199,9 +206,11 @@ class ClaimLimit(LedgerAggregate):
                     f"{f' to {twice[-1]}' if len(twice) > 1 else ''} ({len(twice)} days); a day "
                     "of training is paid once",
                     rule=rule,
+                    zh=f"{what}：{twice[0]}{f' 至 {twice[-1]}' if len(twice) > 1 else ''} 已发放"
+                       f"（{len(twice)} 天）；每个培训日只补贴一次",
                 )
 
-    def _check_headcount(self, limit: HeadcountLimit, *, rule: str) -> None:
+    def _check_headcount(self, limit: HeadcountLimit, *, rule: str, what: str) -> None:
         """R-SUB-ABSORB: the claim was priced by its employer's intake of the year at
         submission; approvals since may have changed what its workers earn (or made the
         intake too large), and then this claim cannot be approved as computed."""
@@ -211,14 +220,16 @@ class ClaimLimit(LedgerAggregate):
         if limit.pricing is None:
             raise LimitReached(
                 f"{limit.what}: the claim was priced by the former tier table; {advice}",
-                rule=rule,
+                rule=rule, zh=f"{what}：本申请按原先的档次表计算；{ADVICE_ZH}",
             )
         try:
             prices = price_intake(year, limit.pricing)
         except IntakeRefused as exc:
             raise LimitReached(
                 f"{limit.what}: {len(self.workers)} already approved and {len(limit.workers)} "
-                f"in this claim make {len(year)}: {exc}; {advice}", rule=rule) from None
+                f"in this claim make {len(year)}: {exc}; {advice}", rule=rule,
+                zh=f"{what}：已批准 {len(self.workers)} 人，本申请 {len(limit.workers)} 人，合计 "
+                   f"{len(year)} 人：{exc.zh}；{ADVICE_ZH}") from None
         now = {rid: prices[rid] for rid in limit.amounts}
         if now != limit.amounts:
             raise LimitReached(
@@ -226,9 +237,12 @@ class ClaimLimit(LedgerAggregate):
                 f"in this claim make {len(year)}, which changes what this claim's workers "
                 f"earn ({now} instead of {limit.amounts}); {advice}",
                 rule=rule,
+                zh=f"{what}：已批准 {len(self.workers)} 人，本申请 {len(limit.workers)} 人，合计 "
+                   f"{len(year)} 人，本申请劳动力的补贴（分）因此变为 {now}，而非 {limit.amounts}；"
+                   f"{ADVICE_ZH}",
             )
 
-    def _check_months(self, limit: MonthsLimit, *, on: date, rule: str) -> None:
+    def _check_months(self, limit: MonthsLimit, *, on: date, rule: str, what: str) -> None:
         if self.scheme is not None and limit.scheme not in (None, self.scheme):
             raise LimitReached(
                 f"{limit.what}: first approved on {self.first_approved_on} under the "
@@ -236,6 +250,9 @@ class ClaimLimit(LedgerAggregate):
                 f"for the person follows it, this one is claimed as {limit.scheme}",
                 rule=rule,
                 fact="facts.graduate",
+                zh=f"{what}：于 {self.first_approved_on} 首次按“{scheme_zh(self.scheme)}”方案"
+                   f"（{self.scheme_max_months} 个月）批准，此人以后的申请均按此方案；本申请按"
+                   f"“{scheme_zh(limit.scheme)}”方案申请",
             )
         new = set(limit.months)
         twice = sorted(new & self.months)
@@ -244,6 +261,7 @@ class ClaimLimit(LedgerAggregate):
                 f"{limit.what}: already subsidised for {', '.join(twice)}; the same person "
                 "is not subsidised twice for one month",
                 rule=rule,
+                zh=f"{what}：{'、'.join(twice)} 已补贴；同一人同一月份不重复补贴",
             )
         every = sorted(self.months | new, key=month_index)
         cap = self.scheme_max_months or limit.max_months
@@ -255,6 +273,7 @@ class ClaimLimit(LedgerAggregate):
                     f"{limit.what}: subsidised up to retirement ({last_allowed}); "
                     f"{', '.join(late)} come after it",
                     rule=rule,
+                    zh=f"{what}：补贴至退休（{last_allowed}）；{'、'.join(late)} 在其之后",
                 )
             # Up to retirement, not from any time before: months reach back no further than
             # the ordinary span before the first approval.
@@ -265,6 +284,8 @@ class ClaimLimit(LedgerAggregate):
                     f"{limit.what}: {', '.join(early[:3])}{'…' if len(early) > 3 else ''} "
                     f"lie more than {cap} months before the first approval",
                     rule=rule,
+                    zh=f"{what}：{'、'.join(early[:3])}{'…' if len(early) > 3 else ''} 早于首次"
+                       f"批准 {cap} 个月以上",
                 )
             return
         span = month_index(every[-1]) - month_index(every[0]) + 1
@@ -273,6 +294,8 @@ class ClaimLimit(LedgerAggregate):
                 f"{limit.what}: the months subsidised would run from {every[0]} to "
                 f"{every[-1]}, {span} months; at most {cap} in all",
                 rule=rule,
+                zh=f"{what}：补贴月份将从 {every[0]} 至 {every[-1]}，共 {span} 个月；合计至多 "
+                   f"{cap} 个月",
             )
 
     def until_retirement_from(self, limit: MonthsLimit, on: date) -> bool:

@@ -65,7 +65,8 @@ else:
 def find_claim_type(name: Any) -> ClaimType:
     found = CLAIM_TYPES.get(name) if isinstance(name, str) else None
     if found is None:
-        raise refused(None, "type", f"must be one of {', '.join(CLAIM_TYPES)}, got {name!r}")
+        raise refused(None, "type", f"must be one of {', '.join(CLAIM_TYPES)}, got {name!r}",
+                      zh=f"须为 {'、'.join(CLAIM_TYPES)} 之一，实为“{name}”")
     return found
 
 
@@ -78,7 +79,8 @@ def calculate(
     table = tables.table(kind.name)
     if table is None:
         raise refused(kind.rule, "type", f"county {county} pays no {kind.name} subsidy "
-                                         f"({kind.title_zh}): its policy has no table for it")
+                                         f"({kind.title_zh}): its policy has no table for it",
+                      zh=f"本县（{county}）不发放{kind.title_zh}：其政策没有此项补贴表")
     who = parse_claimant(claimant, kind.rule)
     given = read_model(kind.facts, facts, rule=kind.rule, prefix="facts")
     ctx = Context(on=on, county=county, claimant=who, **context)

@@ -36,6 +36,7 @@ from postledger.domain.subsidies.base import (
     ResidentIdText,
     Table,
     eligible,
+    months_zh,
     refused,
 )
 from postledger.domain.subsidies.limits import MonthsLimit
@@ -94,14 +95,16 @@ def calculate(f: SocialInsuranceFacts, table: SocialInsuranceTable, ctx: Context
         eligible(ctx.claimant.category, table.eligible_categories, RULE, "claimant.category")
     else:
         raise refused(RULE, "facts.insured_resident_id", "name the insured person when a firm "
-                                                         "claims")
+                                                         "claims",
+                      zh="单位申请时须写明参保人的身份证号")
     share: Share = table
     if f.small_firm and f.graduate:
         scheme, share = "small_firm_graduate", _small_firm_graduate(f, table, refuse)
         max_months = share.months
     elif f.graduate:
         refuse.unless(table.graduate_max_months is not None, "graduate",
-                      "the county's table has no graduate scheme")
+                      "the county's table has no graduate scheme",
+                      zh="本县补贴表没有高校毕业生方案")
         scheme, max_months = "graduate", int(table.graduate_max_months or 0)
     else:
         scheme, max_months = "ordinary", table.max_months
@@ -109,9 +112,10 @@ def calculate(f: SocialInsuranceFacts, table: SocialInsuranceTable, ctx: Context
     for i, m in enumerate(f.months):
         at = Refuse(RULE, f"facts.months[{i}].")
         at.unless(m.month not in [line["month"] for line in lines], "month",
-                  f"{m.month} is listed twice")
+                  f"{m.month} is listed twice", zh=f"{m.month} 重复列出")
         at.unless(month_index(m.month) <= month_index(month_of(ctx.on)), "month",
-                  f"{m.month} is after the claim date {ctx.on}: only premiums actually paid count")
+                  f"{m.month} is after the claim date {ctx.on}: only premiums actually paid count",
+                  zh=f"{m.month} 晚于申请日期 {ctx.on}：只计已实际缴纳的保险费")
         lines.append({"month": m.month, "premiums_paid_fen": m.premiums_paid_fen,
                       "amount_fen": m.premiums_paid_fen * share.share_numerator
                       // share.share_denominator})
@@ -123,7 +127,9 @@ def calculate(f: SocialInsuranceFacts, table: SocialInsuranceTable, ctx: Context
             Refuse(RULE, f"facts.months[{i}].").unless(
                 month_index(first) <= month_index(m.month) <= month_index(last), "month",
                 f"{m.month} is outside the {share.months} months from the hiring month "
-                f"{first} ({first} to {last})")
+                f"{first} ({first} to {last})",
+                zh=f"{m.month} 不在自招用当月 {first} 起的 {share.months} 个月内（{first} 至 "
+                   f"{last}）")
     ages = {"male": ctx.retirement.male, "female": ctx.retirement.female}
     retirement_on = birthday_at_age(insured.birth_date, ages[insured.gender])
     lines.sort(key=lambda line: month_index(str(line["month"])))
@@ -150,13 +156,17 @@ def _small_firm_graduate(
 ) -> SmallFirmGraduate:
     scheme = table.small_firm_graduate
     refuse.unless(scheme is not None, "small_firm",
-                  "the county's table has no scheme for small firms hiring graduates")
+                  "the county's table has no scheme for small firms hiring graduates",
+                  zh="本县补贴表没有小微企业吸纳高校毕业生方案")
     assert scheme is not None
     refuse.unless(f.hired_on is not None, "hired_on",
-                  "is required: the subsidy runs 12 months from the hiring month")
+                  "is required: the subsidy runs 12 months from the hiring month",
+                  zh=f"须填写：补贴自招用当月起计 {scheme.months} 个月")
     refuse.unless((f.contract_months or 0) >= scheme.contract_months_min, "contract_months",
                   f"a contract of at least {scheme.contract_months_min} months, got "
-                  f"{f.contract_months}")
+                  f"{f.contract_months}",
+                  zh=f"劳动合同须不少于 {scheme.contract_months_min} 个月，实为 "
+                     f"{months_zh(f.contract_months)}")
     return scheme
 
 

@@ -24,6 +24,7 @@ from postledger.domain.subsidies.base import (
     Months,
     Refuse,
     Table,
+    category_zh,
     person,
 )
 from postledger.domain.subsidies.limits import CountLimit
@@ -52,15 +53,21 @@ def calculate(f: StartupFacts, table: StartupTable, ctx: Context) -> Computed:
         "employment_difficult",
         f"the founder is a person with employment difficulty (就业困难人员): a registered poor "
         f"laborer ({', '.join(table.eligible_categories)}) or one the centre recognised as such",
+        zh=f"创业者须为就业困难人员：建档立卡劳动力（"
+           f"{'、'.join(category_zh(c) for c in table.eligible_categories)}）或经认定的就业困难人员",
     )
     refuse.unless(f.first_business, "first_business",
-                  "the subsidy is for a first business or self-employment (首次创办)")
-    refuse.unless(f.running, "running", "the business must still be running")
+                  "the subsidy is for a first business or self-employment (首次创办)",
+                  zh="此项补贴只给首次创办小微企业或从事个体经营的人")
+    refuse.unless(f.running, "running", "the business must still be running",
+                  zh="所创办的企业或个体工商户须仍在正常运营")
     registered = f.registered_on
     reached = add_months(registered, table.running_months_min)
     refuse.unless(reached <= ctx.on, "registered_on",
                   f"registered on {registered}: running {table.running_months_min} months is "
-                  f"reached on {reached}, after the claim date {ctx.on}")
+                  f"reached on {reached}, after the claim date {ctx.on}",
+                  zh=f"于 {registered} 登记注册：正常运营满 {table.running_months_min} 个月之日为 "
+                     f"{reached}，晚于申请日期 {ctx.on}")
     return Computed(
         amount_fen=table.amount_fen,
         facts=f.model_dump(mode="json"),

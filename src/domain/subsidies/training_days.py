@@ -55,8 +55,10 @@ def calculate(f: TrainingDaysFacts, table: TrainingDaysTable, ctx: Context) -> C
     refuse = Refuse(RULE)
     course = normalised_name(f.course) if f.course else f"unnamed-{ctx.on.year}"
     refuse.unless(f.outside_home_township, "outside_home_township",
-                  "board and travel are paid for training outside the home township only")
-    refuse.unless(f.passed, "passed", "paid once the training is passed")
+                  "board and travel are paid for training outside the home township only",
+                  zh="只补贴离开户籍地到乡镇以外参加的培训")
+    refuse.unless(f.passed, "passed", "paid once the training is passed",
+                  zh="培训合格后才予补贴")
     limits: list[Limit] = [CountLimit(
         key=f"training_days/{rid}/{course}", fact="facts.course",
         what=f"training board and travel of {rid} for course {course}")]
@@ -65,7 +67,8 @@ def calculate(f: TrainingDaysFacts, table: TrainingDaysTable, ctx: Context) -> C
         first = f.trained_from
         last = first + timedelta(days=f.days - 1)
         refuse.unless(last <= ctx.on, "trained_from",
-                      f"{f.days} days from {first} end on {last}, after the claim date {ctx.on}")
+                      f"{f.days} days from {first} end on {last}, after the claim date {ctx.on}",
+                      zh=f"自 {first} 起 {f.days} 天至 {last} 结束，晚于申请日期 {ctx.on}")
         limits.append(DatesLimit(
             key=f"training_days/{rid}", fact="facts.trained_from",
             what=f"training board and travel of {rid}",
@@ -73,7 +76,8 @@ def calculate(f: TrainingDaysFacts, table: TrainingDaysTable, ctx: Context) -> C
     else:
         refuse.unless(not table.period_required, "trained_from",
                       "the county pays board and travel for a stated period: give trained_from, "
-                      "the first day of training")
+                      "the first day of training",
+                      zh="本县按写明的培训期间补贴食宿交通：须填写 trained_from（培训第一天）")
     per_day = min(f.daily_cost_fen, table.daily_cap_fen)
     return Computed(
         amount_fen=per_day * f.days,

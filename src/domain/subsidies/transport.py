@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from postledger.domain.labels import label_of
 from postledger.domain.subsidies.base import (
     REGISTERED_POOR,
     Category,
@@ -58,13 +59,16 @@ def calculate(f: TransportFacts, table: TransportTable, ctx: Context) -> Compute
     refuse = Refuse(RULE)
     cap = getattr(table.caps_fen, f.destination)
     refuse.unless(cap is not None, "destination",
-                  f"the county pays no transport subsidy for work {f.destination}")
+                  f"the county pays no transport subsidy for work {f.destination}",
+                  zh=f"本县不补贴到“{label_of('destination', f.destination)}”务工的交通费")
     refuse.unless(
         f.months_stable >= table.months_stable_min, "months_stable",
         f"stable work of at least {table.months_stable_min} months is required, "
         f"got {f.months_stable}",
+        zh=f"稳定就业须满 {table.months_stable_min} 个月，实为 {f.months_stable} 个月",
     )
-    refuse.unless(f.real_name_ticket, "real_name_ticket", "a real-name ticket is required")
+    refuse.unless(f.real_name_ticket, "real_name_ticket", "a real-name ticket is required",
+                  zh="须有实名制车票")
     amount = min(f.ticket_price_fen, int(cap))
     return Computed(
         amount_fen=amount,

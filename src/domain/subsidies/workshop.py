@@ -70,7 +70,9 @@ def calculate(f: WorkshopFacts, table: WorkshopTable, ctx: Context) -> Computed:
     if named is None:
         refuse.unless(not table.laborer_ids_required, "poor_laborers",
                       "the county pays workshops for laborers named by resident id: give "
-                      "poor_laborers as a list of {resident_id, category}")
+                      "poor_laborers as a list of {resident_id, category}",
+                      zh="本县按身份证号逐一列明的劳动力给车间奖补：poor_laborers 须为 "
+                         "{resident_id, category} 的列表")
         laborers = int(f.poor_laborers)  # type: ignore[arg-type]
     else:
         distinct([w.resident_id for w in named], refuse, "poor_laborers")
@@ -79,12 +81,16 @@ def calculate(f: WorkshopFacts, table: WorkshopTable, ctx: Context) -> Computed:
                      f"facts.poor_laborers[{i}].category")
         laborers = len(named)
     refuse.unless(laborers >= table.min_laborers, "poor_laborers",
-                  f"a workshop absorbs at least {table.min_laborers} poor laborers, got {laborers}")
+                  f"a workshop absorbs at least {table.min_laborers} poor laborers, got {laborers}",
+                  zh=f"车间须吸纳贫困劳动力 {table.min_laborers} 人以上，实为 {laborers} 人")
     refuse.unless(f.contract_months >= table.contract_months_min, "contract_months",
                   f"contracts of at least {table.contract_months_min} months, "
-                  f"got {f.contract_months}")
+                  f"got {f.contract_months}",
+                  zh=f"劳动合同须不少于 {table.contract_months_min} 个月，实为 "
+                     f"{f.contract_months} 个月")
     refuse.unless(f.wage_at_least_minimum, "wage_at_least_minimum",
-                  "wages must be at least the minimum wage")
+                  "wages must be at least the minimum wage",
+                  zh="工资待遇须不低于当地最低工资标准")
     per = table.per_laborer_fen
     # A named laborer is subsidised once, whichever workshop claims them.
     limits: list[Limit] = [CapLimit(key=f"workshop/{ctx.county}/{workshop_id}",
