@@ -22,7 +22,8 @@ from postledger.workflows.application import PostLedger
 
 COUNTY = DemoSize(townships=8, villages_per_township=10, placements_per_village=12)
 DEMO_TODAY = date(2026, 11, 30)
-LEDGER_MONTH = "2026-11"  # recorded by the bench's monthly ledger, not by the generator
+LEDGER_MONTH = "2026-11"  # recorded by the bench's service commands, not by the generator
+FILE_MONTH = "2026-12"  # recorded by the bench's ledger files, after LEDGER_MONTH
 # Events a save() holds while generating. One save of ~20,000 events (~20 MB) once hung on
 # PostgreSQL in psycopg's pipeline (server in ClientRead, client in Pipeline.sync) for minutes.
 BATCH_EVENTS = 4_000

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from uuid import UUID, uuid4
 import psycopg
 from http_load import Server, peak_rss_mb, run_clients, serve
 from profiles import cprofiled, sampled
-from province import LEDGER_MONTH, county_code, generate
+from province import FILE_MONTH, LEDGER_MONTH, county_code, generate
 from raw import RawStore
 from table import Row, rows_of, table
 
@@ -39,7 +40,11 @@ from postledger.api.deps import Services
 from postledger.api.main import create_app, open_services
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import PostLedgerError
+from postledger.infrastructure.clock import BusinessClock
 from postledger.infrastructure.settings import Settings
+from postledger.workflows.ledger_bulk import Aggregates
+from postledger.workflows.ledger_file import write_ledger
+from postledger.workflows.ledger_io import import_ledger
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -47,6 +52,10 @@ PG_URL = os.environ.get("POSTLEDGER_TEST_POSTGRES_URL", "postgresql://postgres@1
 ADMIN = Actor("admin", "", "bench")
 LEDGER_SIGNED_ON = date(2026, 12, 1)
 SIGNATURES = {"secretary": "村支书", "member": "村委委员", "worker": "本人"}
+COMMANDS_SAMPLE = 1_000  # placements of the province the row-by-row path takes at most
+FILE_DAY = date(2026, 12, 1)  # the first day of FILE_MONTH: the terms its payment is read under
+FILE_SIGNED_ON = BusinessClock.fixed(date(2027, 1, 4))  # "today" of the import (its steps' date)
+RULE = re.compile(r"\((R-[A-Z]+-[0-9]+)\)")
 
 
 def log(message: str) -> None:
@@ -114,18 +123,22 @@ class Bench:
 
     # ------------------------------------------------------------------ monthly ledger
     def monthly_ledger(self, services: Services) -> None:
-        """Attendance and payment for LEDGER_MONTH for every active placement of one township,
-        then of the rest of the province, through the application service's commands (what
-        each HTTP request runs); then the same month as county ledger files through
-        `postledger ledger import`, where this build has it."""
+        """Attendance and payment for every active placement of one township, then of the
+        rest of the province: for LEDGER_MONTH through the application service's commands, one
+        transaction each (what each HTTP request runs: the row-by-row path); for FILE_MONTH as
+        county ledger files through `postledger ledger import` (the bulk path)."""
         with acting_as(ADMIN):
             active = services.read_model.list_placements(within="", state="active",
                                                          limit=10 * self.size)
         first = (active[0]["county"], active[0]["township"])
         township = [r for r in active if (r["county"], r["township"]) == first]
         rest = [r for r in active if (r["county"], r["township"]) != first]
-        self.ledger_files(services, active, first)
-        for scope, rows in (("township", township), ("province", rest)):
+        # One commit a step makes this path slow (~25-300 events/s): past COMMANDS_SAMPLE
+        # placements it takes a sample of the province, spread over every county. Its rate per
+        # event does not depend on how many; the bulk path below takes the whole province.
+        sample = rest[::max(1, -(-len(rest) // COMMANDS_SAMPLE))]
+        self.facts["ledger_sample"] = len(sample) < len(rest)
+        for scope, rows in (("township", township), ("province", sample)):
             log(f"monthly ledger, {scope}: {len(rows):,} active placements")
             before = services.ledger.recorder.max_notification_id() or 0
             refused: Counter[str] = Counter()
@@ -137,6 +150,7 @@ class Bench:
             events = (services.ledger.recorder.max_notification_id() or 0) - before
             self.facts[f"ledger_{scope}"] = {"events": events, "seconds": seconds,
                                              "refused": dict(refused)}
+        self.ledger_files(services, active, first)
         started = time.perf_counter()
         with cprofiled(self.profiles, self._name("catch-up")):
             applied = services.read_model.catch_up(services.ledger)
@@ -144,42 +158,73 @@ class Bench:
 
     def ledger_files(self, services: Services, active: list[dict[str, Any]],
                      first: tuple[str, str]) -> None:
-        """The month as files, one per township then one per county, each imported as
-        `postledger ledger import` does (one transaction a file). Timed: reading and
-        recording the files, not writing them."""
-        try:
-            from postledger.workflows.ledger_file import write_ledger  # type: ignore
-            from postledger.workflows.ledger_io import import_ledger  # type: ignore
-        except ImportError:
-            self.facts["import_township"] = self.facts["import_province"] = None
-            return
+        """FILE_MONTH as files, one for the township then one per county, each imported as
+        `postledger ledger import` does (saved together, in parts of at most CHUNK_EVENTS).
+        Timed: reading and recording the files, not writing them."""
         lines: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        standards: dict[UUID, int] = {}
+        held = Aggregates(services.ledger)  # read in bulk: this part is not timed
+        held.load(UUID(r["id"]) for r in active)
         with acting_as(ADMIN):
             for r in active:
-                person = services.ledger.get_placement(UUID(r["id"])).applicant
+                placement = held.get(UUID(r["id"]))
+                if placement.post_id not in standards:
+                    post = services.ledger.get_post(placement.post_id)
+                    standards[placement.post_id] = (
+                        post.monthly_subsidy_fen
+                        or services.ledger.terms(r["county"], FILE_DAY).monthly_subsidy_fen)
+                person = placement.applicant
                 lines.setdefault((r["county"], r["township"]), []).append({
                     "township": r["township"], "village": r["village"], "name": person["name"],
                     "resident_id": person["resident_id"], "phone": person.get("phone"),
-                    "post": "护路员", "kind": "road", "onboarded_on": r.get("onboarded_on"),
-                    "month": LEDGER_MONTH, "days_worked": 20, **SIGNATURES,
-                    "amount_fen": 50_000})
+                    "post": "护路员", "kind": "road", "onboarded_on": placement.onboarded_on,
+                    "month": FILE_MONTH, "days_worked": 20, **SIGNATURES,
+                    "amount_fen": standards[placement.post_id]})
         by_county: dict[str, list[dict[str, Any]]] = {}
         for (county, _), rows in lines.items():
             if (county, _) != first:
                 by_county.setdefault(county, []).extend(rows)
         files = {"township": {first[0]: write_ledger(lines[first])},
                  "province": {c: write_ledger(rows) for c, rows in by_county.items()}}
-        for scope, per_county in files.items():
-            log(f"ledger files, {scope}: {len(per_county)} file(s)")
-            before = services.ledger.recorder.max_notification_id() or 0
+        clock, services.ledger.clock = services.ledger.clock, FILE_SIGNED_ON
+        try:
+            for scope, per_county in files.items():
+                self._import(services, scope, per_county)
+        finally:
+            services.ledger.clock = clock
+
+    def _import(self, services: Services, scope: str, per_county: dict[str, bytes]) -> None:
+        log(f"ledger files, {scope}: {len(per_county)} file(s)")
+        before = services.ledger.recorder.max_notification_id() or 0
+        refused: Counter[str] = Counter()
+        imported = 0
+        mapper = services.ledger.mapper
+        decode, read = mapper.to_domain_event, Counter[str]()
+
+        def counted(stored: Any) -> Any:  # the events the import reads, for its raw bound
+            read["events"] += 1
+            return decode(stored)
+
+        mapper.to_domain_event = counted  # type: ignore[method-assign]
+        try:
             started = time.perf_counter()
-            for county, data in per_county.items():
-                with acting_as(Actor("county", county, "县人社局")):
-                    import_ledger(services.ledger, data, file_name=f"{county}.xlsx",
-                                  county=county)
+            with cprofiled(self.profiles if scope == "province" else None,
+                           self._name("ledger-files")):
+                for county, data in per_county.items():
+                    with acting_as(Actor("county", county, "县人社局")):
+                        report = import_ledger(services.ledger, data,
+                                               file_name=f"{county}.xlsx", county=county)
+                    imported += report.imported
+                    for u in report.unreadable:
+                        found = RULE.search(u.reason)
+                        refused[found.group(1) if found else u.reason] += 1
             seconds = time.perf_counter() - started
-            events = (services.ledger.recorder.max_notification_id() or 0) - before
-            self.facts[f"import_{scope}"] = {"events": events, "seconds": seconds}
+        finally:
+            del mapper.to_domain_event
+        events = (services.ledger.recorder.max_notification_id() or 0) - before
+        self.facts[f"import_{scope}"] = {"events": events, "seconds": seconds,
+                                         "rows": imported + sum(refused.values()),
+                                         "refused": dict(refused), "read": read["events"]}
 
     @staticmethod
     def _ledger_month(services: Services, r: dict[str, Any], refused: Counter[str]) -> None:

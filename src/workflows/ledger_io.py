@@ -1,10 +1,14 @@
 """Ledger files in and out (API.md "The monthly ledger file").
 
-Import records every readable row **as reported** — each on the ``LegacyPlacement`` of its
-person, post and onboarding date, marked with its file, sheet and row — even where it breaks a
-rule: nothing is refused or silently dropped, and an unreadable row is answered with its number
-and reason. The findings then audit it like any other history. All rows of a file are saved in
-one transaction: a file is imported whole or not at all.
+Import records every readable row of a person who holds no placement here **as reported** —
+each on the ``LegacyPlacement`` of its person, post and onboarding date, marked with its file,
+sheet and row — even where it breaks a rule: nothing is refused or silently dropped, and an
+unreadable row is answered with its number and reason. The findings then audit it like any
+other history. A row of a placement this service holds (the person's placement at the row's
+place) is that placement's monthly attendance and payment, taken with every domain check of
+the service commands; a refused step is answered like an unreadable row, with its rule
+(src/workflows/ledger_bulk.py). All rows of a file are saved together, in one transaction up to
+``CHUNK_EVENTS`` events (any township's or county's month); a larger file in parts of that size.
 
 Export writes a township-month of the ledger read model, with each person's resident id and
 phone read back from the event store (the read model holds only their hashes).
@@ -19,6 +23,7 @@ from uuid import UUID
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
 from postledger.domain.post import jurisdiction_path, place_name_problem
 from postledger.domain.values import parse_month
+from postledger.workflows.ledger_bulk import Aggregates, NativeMonths, save_in_chunks
 from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
 from postledger.workflows.permissions import authorize, authorize_read, covers
 
@@ -38,8 +43,7 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
     who = authorize("import_ledger", county)
     sheet = read_ledger(data)
     unreadable = list(sheet.unreadable)
-    touched: dict[UUID, LegacyPlacement] = {}
-    imported = 0
+    placed: list[tuple[LedgerLine, str]] = []
     for line in sheet.lines:
         path = jurisdiction_path(county, line.township, line.village)
         places = (("township", line.township), ("village", line.village or "-"))
@@ -48,31 +52,50 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
         if problem or not covers(who, path):
             why = problem or f"{path} is outside {who.jurisdiction}"
             unreadable.append(Unreadable(row=line.row, reason=why))
+        else:
+            placed.append((line, path))
+    touched: dict[UUID, LegacyPlacement] = {}
+    native = NativeMonths(app)
+    native.preload((line for line, _ in placed), (
+        legacy_placement_id(path, line.resident_id, line.post, line.onboarded_on)
+        for line, path in placed))
+    imported = 0
+    for line, path in placed:
+        held = native.placement_of(line, path)
+        if held is not None:
+            refused = native.record(line, held)
+            if refused:
+                unreadable.append(Unreadable(row=line.row, reason=refused))
+            else:
+                imported += 1
             continue
         source = {"file": file_name, "sheet": sheet.sheet, "row": line.row}
-        placement = _legacy_placement(app, touched, county, line, source)
+        placement = _legacy_placement(native.aggregates, touched, county, line, source)
+        signatures = {"secretary": line.secretary, "member": line.member, "worker": line.worker}
+        reported = {"days_worked": line.days_worked, "signatures": signatures,
+                    "amount_fen": line.amount_fen, "source": source}
+        if placement.months.get(line.month) == reported:
+            imported += 1  # this very row of this file, recorded by an earlier import
+            continue
         placement.report_month(
             month=line.month, first_day=parse_month(line.month), days_worked=line.days_worked,
-            signatures={"secretary": line.secretary, "member": line.member,
-                        "worker": line.worker},
-            amount_fen=line.amount_fen, source=source)
+            signatures=signatures, amount_fen=line.amount_fen, source=source)
         if line.exited_on is not None:
             placement.report_exit(exited_on=line.exited_on, source=source)
         imported += 1
-    if touched:
-        app.save(*touched.values())
+    save_in_chunks(app, [*native.touched.values(), *touched.values()])
     unreadable.sort(key=lambda u: u.row)
     return ImportReport(rows=sheet.rows, imported=imported, unreadable=unreadable)
 
 
-def _legacy_placement(app: Any, touched: dict[UUID, LegacyPlacement], county: str,
-                      line: LedgerLine, source: dict[str, Any]) -> LegacyPlacement:
+def _legacy_placement(aggregates: Aggregates, touched: dict[UUID, LegacyPlacement],
+                      county: str, line: LedgerLine, source: dict[str, Any]) -> LegacyPlacement:
     path = jurisdiction_path(county, line.township, line.village)
     key = legacy_placement_id(path, line.resident_id, line.post, line.onboarded_on)
     if key in touched:
         return touched[key]
-    if key in app.repository:
-        found = app.repository.get(key)
+    found = aggregates.get(key)
+    if found is not None:
         assert isinstance(found, LegacyPlacement)
         touched[key] = found
         return found

@@ -22,6 +22,8 @@ ROWS = [
     "monthly ledger, province",
     "ledger files, township",
     "ledger files, province",
+    "ledger files, township: raw limit of the same work",
+    "ledger files, province: raw limit of the same work",
     "replay: history, the oldest active placements",
     "replay: as_of (state at an instant), the oldest active placements",
     "projection: full rebuild",
