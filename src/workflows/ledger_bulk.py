@@ -11,7 +11,7 @@ records the attendance only (an exported month that was not paid reads back the 
 
 Nothing is read or saved row by row. ``Aggregates`` reads every aggregate a file names (people's
 indexes, their placements, posts, legacy placements) a few hundred streams a query and folds
-their events (``fold``); the import then saves every aggregate it touched with
+their events (``project_events``); the import then saves every aggregate it touched with
 ``save_in_chunks`` — one transaction for any file up to ``CHUNK_EVENTS`` events. Reading past
 the application's repository is safe: each new event's version follows the version read, so a
 placement another request changed meanwhile makes the save conflict (ConcurrentChange) and the
@@ -34,6 +34,7 @@ from postledger.domain.placement import Placement
 from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.post import Post
 from postledger.domain.values import parse_month
+from postledger.infrastructure.repository import project_events
 from postledger.infrastructure.streams import select_streams
 from postledger.workflows.ledger_file import LedgerLine
 from postledger.workflows.store import ConcurrentChange
@@ -46,16 +47,6 @@ from postledger.workflows.store import ConcurrentChange
 # whole length, so a smaller transaction also keeps other writers' waits short. Each event is
 # bounded on its own by STORED_EVENT_MAX_BYTES (src/infrastructure/settings.py).
 CHUNK_EVENTS = 2_000
-
-
-def fold(events: Iterable[Any]) -> Any:
-    """The aggregate the decoded ``events`` make, as the library's ``project_aggregate``
-    makes it, without its per-event runtime Protocol check (the events come from the
-    application's own mapper)."""
-    aggregate: Any = None
-    for domain_event in events:
-        aggregate = domain_event.mutate(aggregate)
-    return aggregate
 
 
 class Aggregates:
@@ -72,7 +63,8 @@ class Aggregates:
         for aggregate_id in missing:
             stored = streams.get(aggregate_id)
             self.found[aggregate_id] = (
-                fold(to_domain_event(s) for s in stored) if stored else None)
+                project_events(None, (to_domain_event(s) for s in stored)) if stored
+                else None)
 
     def get(self, aggregate_id: UUID) -> Any:
         if aggregate_id not in self.found:
