@@ -24,9 +24,14 @@ from postledger.domain.placement_checks import (
     check_open_objection,
     check_unpaid_with_attendance,
     publicity_end,
+    require_reason,
 )
 from postledger.domain.placement_facts import PlacementFacts
-from postledger.domain.placement_flow import PlacementState, require_step
+from postledger.domain.placement_flow import (
+    PlacementState,
+    require_step,
+    resolution_trigger,
+)
 from postledger.domain.placement_rules import (
     SELECTION_METHODS,
     agreement_end_within_term,
@@ -124,8 +129,8 @@ class Placement(PlacementFacts, LedgerAggregate):
     def _review(self, level: str, *, date: date, approve: bool, reason: str | None) -> None:
         trigger = f"{level}_{'approve' if approve else 'reject'}"
         self._require(trigger, date)
-        if not approve and not (reason and reason.strip()):
-            raise InvalidInput("a rejection states its reason", rule="R-FLOW-2")
+        if not approve:
+            require_reason(reason, "a rejection", "不通过", "R-FLOW-2")
         if level == "village":
             self._village_reviewed(date=date, approve=approve, reason=reason)
         else:
@@ -152,8 +157,7 @@ class Placement(PlacementFacts, LedgerAggregate):
         if method not in SELECTION_METHODS:
             raise InvalidInput(
                 f"method must be one of {', '.join(SELECTION_METHODS)}, got {method!r}",
-                rule="R-FLOW-4",
-            )
+                rule="R-FLOW-4", zh="选聘方式须为笔试、面试、技能测试或民主评议之一")
         self._selected(date=date, method=method, passed=passed, score=score)
 
     @event("Selected", topic="postledger:placement:selected")
@@ -195,15 +199,12 @@ class Placement(PlacementFacts, LedgerAggregate):
     ) -> None:
         check_open_objection(self.objections, objection_id, state=self.state.value)
         self._require(self._resolution_trigger(objection_id, upheld), date)
-        if not reason.strip():
-            raise InvalidInput("a resolution states its reason", rule="R-PUB-2")
+        require_reason(reason, "a resolution", "异议处理", "R-PUB-2")
         self._objection_resolved(date=date, objection_id=objection_id, upheld=upheld, reason=reason)
 
     def _resolution_trigger(self, objection_id: str, upheld: bool) -> str:
-        if upheld:
-            return "uphold_objection"
-        others_open = [oid for oid in self.open_objections if oid != objection_id]
-        return "dismiss_objection" if others_open else "dismiss_last_objection"
+        others_open = any(oid != objection_id for oid in self.open_objections)
+        return resolution_trigger(upheld, others_open)
 
     @event("ObjectionResolved", topic="postledger:placement:objection_resolved")
     def _objection_resolved(self, date: date, objection_id: str, upheld: bool, reason: str) -> None:
@@ -234,7 +235,8 @@ class Placement(PlacementFacts, LedgerAggregate):
     def train(self, *, date: date, hours: int | None, topic: str | None) -> None:
         self._require("train", date)
         if hours is not None and hours <= 0:
-            raise InvalidInput("training hours must be positive", rule="R-FLOW-1")
+            raise InvalidInput("training hours must be positive", rule="R-FLOW-1",
+                               zh="培训学时须为正数")
         self._trained(date=date, hours=hours, topic=topic)
 
     @event("Trained", topic="postledger:placement:trained")
@@ -325,8 +327,7 @@ class Placement(PlacementFacts, LedgerAggregate):
     # ------------------------------------------------------------------ warnings, reviews
     def warn(self, *, date: date, reason: str) -> None:
         self._require("warn", date)
-        if not reason.strip():
-            raise InvalidInput("a warning states its reason", rule="R-EXIT-3")
+        require_reason(reason, "a warning", "警告", "R-EXIT-3")
         self._warned(date=date, reason=reason)
 
     @event("Warned", topic="postledger:placement:warned")

@@ -78,8 +78,7 @@ def check_clawback(*, month: str, amount_fen: int, reason: str, paid: dict[str, 
     if paid is None:
         raise StepNotAllowed(f"{month} was not paid: there is nothing to recover",
                              rule="R-PAY-3", state=state, zh=f"{month} 未发放补贴，无可追回")
-    if not reason.strip():
-        raise InvalidInput("a clawback states its reason", rule="R-PAY-3", zh="追回须写明理由")
+    require_reason(reason, "a clawback", "追回", "R-PAY-3")
     outstanding = int(paid["amount_fen"]) - recovered_fen
     if not 1 <= amount_fen <= outstanding:
         raise InvalidInput(
@@ -99,4 +98,11 @@ def check_automatic_end(state: PlacementState, reason: str) -> None:
             rule="R-EXIT-1", state=state.value, zh="只有在岗的安置才会自动退出",
         )
     if reason not in AUTOMATIC_EXIT_REASONS:
-        raise InvalidInput(f"automatic exit reason {reason!r} unknown", rule="R-EXIT-1")
+        raise InvalidInput(f"automatic exit reason {reason!r} unknown", rule="R-EXIT-1",
+                           zh="自动退出的原因只能是聘期届满或年龄到限")
+
+
+def require_reason(reason: str | None, what: str, what_zh: str, rule: str) -> None:
+    """A refusal, a resolution, a warning or a clawback states its reason (``rule``)."""
+    if not (reason and reason.strip()):
+        raise InvalidInput(f"{what} states its reason", rule=rule, zh=f"{what_zh}须写明理由")

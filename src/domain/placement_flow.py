@@ -146,3 +146,10 @@ def require_step(state: PlacementState, trigger: str, day: date, last_date: date
 
 def _step_zh(trigger: str) -> str:
     return label_of("placement_step", trigger) or trigger
+
+
+def resolution_trigger(upheld: bool, others_open: bool) -> str:
+    """R-PUB-2: an upheld objection rejects; the last one dismissed resumes the publicity."""
+    if upheld:
+        return "uphold_objection"
+    return "dismiss_objection" if others_open else "dismiss_last_objection"

@@ -265,7 +265,7 @@ def check_exit(reason: str, ground: int | None, *, warned: bool, state: str) -> 
     correcting after being told") needs an earlier recorded warning."""
     if reason not in EXIT_REASONS:
         raise InvalidInput(f"reason must be one of {', '.join(EXIT_REASONS)}, got {reason!r}",
-                           rule="R-EXIT-3")
+                           rule="R-EXIT-3", zh="退出原因须为解聘、辞职、死亡或不再符合条件之一")
     if reason == "dismissed":
         if ground not in DISMISSAL_GROUNDS:
             raise InvalidInput("a dismissal names its ground, 1 to 5 (R-EXIT-3)",
@@ -275,7 +275,7 @@ def check_exit(reason: str, ground: int | None, *, warned: bool, state: str) -> 
                                  rule="R-EXIT-3", state=state,
                                  zh="依第 4 项解聘，须先有记录在案的警告")
     elif ground is not None and ground not in DISMISSAL_GROUNDS:
-        raise InvalidInput("ground must be 1 to 5", rule="R-EXIT-3")
+        raise InvalidInput("ground must be 1 to 5", rule="R-EXIT-3", zh="解聘依据须为第 1 至 5 项")
 
 
 def check_review(onboarded_on: date, year: int, on: date, worker_signed: bool) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-from postledger.domain.placement_flow import PlacementState, next_state
+from postledger.domain.placement_flow import PlacementState, next_state, resolution_trigger
 from postledger.domain.placement_rules import review_due
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import mask_resident_id
@@ -199,9 +199,7 @@ def _trigger(kind: str, e: Any, row: dict[str, Any]) -> str | None:
     if kind in ("village_reviewed", "township_reviewed"):
         return f"{kind.split('_')[0]}_{'approve' if e.approve else 'reject'}"
     if kind == "objection_resolved":
-        if e.upheld:
-            return "uphold_objection"
-        return "dismiss_objection" if row["open_objections"] > 1 else "dismiss_last_objection"
+        return resolution_trigger(e.upheld, others_open=row["open_objections"] > 1)
     if kind == "annually_reviewed":
         return "pass_review" if e.passed else "fail_review"
     if kind == "selected":  # R-FLOW-4: a failed selection rejects
