@@ -58,6 +58,11 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def children_of(pid: int) -> list[int]:
+    """The process's children (``postledger serve`` starts its read-model follower as one)."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 @dataclass
 class Server:
     url: str
@@ -72,12 +77,13 @@ class Server:
 
 
 @contextmanager
-def serve(database_url: str) -> Iterator[Server]:
+def serve(database_url: str, follower: str = "process") -> Iterator[Server]:
     port = free_port()
     env = {**os.environ, "POSTLEDGER_DATABASE_URL": database_url, "POSTLEDGER_MODE": "demo"}
     binary = Path(sys.executable).with_name("postledger")
     process = subprocess.Popen(
-        [str(binary), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+        [str(binary), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
+         "--follower", follower],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

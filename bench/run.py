@@ -29,7 +29,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import psycopg
-from http_load import Server, peak_rss_mb, run_clients, serve
+from http_load import Server, children_of, peak_rss_mb, run_clients, serve
 from profiles import cprofiled, sampled
 from province import FILE_MONTH, LEDGER_MONTH, county_code, generate
 from raw import RawStore
@@ -55,6 +55,8 @@ SIGNATURES = {"secretary": "村支书", "member": "村委委员", "worker": "本
 COMMANDS_SAMPLE = 1_000  # placements of the province the row-by-row path takes at most
 FILE_DAY = date(2026, 12, 1)  # the first day of FILE_MONTH: the terms its payment is read under
 FILE_SIGNED_ON = BusinessClock.fixed(date(2027, 1, 4))  # "today" of the import (its steps' date)
+GENERATION = ("events", "generate_seconds", "placements", "counties", "generate_load_before",
+              "generate_load_after")
 RULE = re.compile(r"\((R-[A-Z]+-[0-9]+)\)")
 
 
@@ -75,11 +77,19 @@ class Bench:
     def _name(self, what: str) -> str:
         return f"{self.store}-{self.size}-{what}"
 
-    def run(self) -> list[Row]:
+    def run(self, generated: Path | None = None) -> list[Row]:
+        """Generate the province (or, with ``generated``, take the one a ``--stores`` folder
+        keeps and the facts of its generation), then measure every row."""
         self.facts["load_before"] = os.getloadavg()[0]
         services = open_services(self.settings)
         try:
-            self.generate(services)
+            if generated is not None and generated.exists():
+                self.facts.update(json.loads(generated.read_text()))
+                log(f"{self.store}: the kept province of {self.size:,} placements")
+            else:
+                self.generate(services)
+                if generated is not None:
+                    generated.write_text(json.dumps({k: self.facts[k] for k in GENERATION}))
             raw = RawStore(self.settings, services.ledger.recorder.events_table_name)
             self.rebuild()
             self.monthly_ledger(services)
@@ -96,12 +106,14 @@ class Bench:
 
     # ------------------------------------------------------------------ the province
     def generate(self, services: Services) -> None:
+        self.facts["generate_load_before"] = os.getloadavg()[0]
         log(f"{self.store}: generating {self.size:,} placements (demo counties)")
         started = time.perf_counter()
         province = generate(services.ledger, self.size)
         seconds = time.perf_counter() - started
         self.facts.update(events=province.events, generate_seconds=seconds,
-                          placements=province.placements, counties=province.counties)
+                          placements=province.placements, counties=province.counties,
+                        generate_load_after=os.getloadavg()[0])
         log(f"{province.counties} counties, {province.placements:,} placements, "
             f"{province.events:,} events in {seconds:.0f} s")
 
@@ -279,11 +291,17 @@ class Bench:
                 self.facts[f"http_{clients}"] = load.summary()
             self.audit(server, app_routes)
             self.facts["server_peak_mb"] = peak_rss_mb(server.process.pid)
-            with serve(self.settings.database_url) as second:
-                log(f"HTTP, 8 clients over 2 server processes × {self.http_placements} placements")
-                load = run_clients([server, second], 8, self.http_placements,
-                                   first_person=100_000)
-                self.facts["http_8_two_servers"] = load.summary()
+            self.facts["follower_peak_mb"] = sum(  # `serve`'s follower process (its child)
+                peak_rss_mb(child) for child in children_of(server.process.pid))
+        with serve(self.settings.database_url, follower="thread") as server:
+            log(f"HTTP, 8 clients × {self.http_placements} placements, follower in a thread")
+            load = run_clients([server], 8, self.http_placements, first_person=200_000)
+            self.facts["http_8_thread_follower"] = load.summary()
+        with serve(self.settings.database_url) as server, serve(self.settings.database_url) as second:
+            log(f"HTTP, 8 clients over 2 server processes × {self.http_placements} placements")
+            load = run_clients([server, second], 8, self.http_placements,
+                               first_person=100_000)
+            self.facts["http_8_two_servers"] = load.summary()
 
     def audit(self, server: Server, routes: set[str]) -> None:
         county = county_code(0)
@@ -329,6 +347,16 @@ def fresh_store(store: str, scratch: Path) -> Location:
     return Location(Settings(database_url=f"{PG_URL}?schema={schema}"), schema)
 
 
+def kept_store(store: str, size: int, folder: Path) -> tuple[Location, Path]:
+    """The store a ``--stores`` folder keeps for ``store`` and ``size``, never dropped, and the
+    file of its generation's facts: a province is generated once and measured again later."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"province_{store}_{size}"
+    sqlite = f"sqlite:///{folder.resolve()}/{name}.db"
+    url = sqlite if store == "sqlite" else f"{PG_URL}?schema=bench_{name}"
+    return Location(Settings(database_url=url)), folder / f"{name}.json"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -340,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-placements", type=int, default=20,
                         help="placements each HTTP client takes through all 9 steps")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--stores", type=Path,
+                        help="keep each generated province in this folder (SQLite) or schema "
+                             "(PostgreSQL) and measure a kept one again instead of generating")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="with --stores: generate the provinces, measure nothing")
     parser.add_argument("--profile", action="store_true",
                         help="profile the slow rows into the results folder (slows them down: "
                              "take figures from a run without it)")
@@ -356,20 +389,40 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="postledger-bench-") as scratch:
         for store in stores:
             for size in sizes:
+                generated = None
                 if args.database_url:
                     location = Location(Settings(database_url=args.database_url))
+                elif args.stores:
+                    location, generated = kept_store(store, size, args.stores)
                 else:
                     location = fresh_store(store, Path(scratch))
                 try:
                     bench = Bench(location.settings, size, args.http_placements,
                                   args.results if args.profile else None)
-                    rows += bench.run()
+                    if args.generate_only:
+                        generate_kept(bench, generated)
+                        continue
+                    rows += bench.run(generated)
                     facts.append(bench.facts)
                 finally:
                     location.drop()
                 save(args.results, stamp, rows, facts)  # each store's rows as soon as it ends
     print(table(rows))
     return 0
+
+
+def generate_kept(bench: Bench, generated: Path | None) -> None:
+    if generated is None:
+        raise SystemExit("--generate-only needs --stores")
+    if generated.exists():
+        log(f"{generated} exists: this province is generated already")
+        return
+    services = open_services(bench.settings)
+    try:
+        bench.generate(services)
+    finally:
+        services.close()
+    generated.write_text(json.dumps({k: bench.facts[k] for k in GENERATION}))
 
 
 def save(folder: Path, stamp: str, rows: list[Row], facts: list[dict[str, Any]]) -> None:

@@ -45,8 +45,12 @@ def rows_of(f: dict[str, Any]) -> list[Row]:
     one, many, read = raw["one_per_transaction"], raw["executemany"], raw["ordered_read"]
     raw_one = f"{one:,.0f}/s one row per transaction"
     for key, label in (("http_1", "1 client"), ("http_8", "8 clients"),
+                       ("http_8_thread_follower", "8 clients, read-model follower as a thread "
+                        "of the server (before)"),
                        ("http_8_two_servers", "8 clients over 2 server processes")):
-        h = f[key]
+        h = f.get(key)
+        if h is None:
+            continue
         steps = h["steps"] / h["seconds"]
         failed = f" ({h['failed']} failed)" if h["failed"] else ""
         add(f"HTTP placement steps, {label}", f"{steps:,.0f}/s{failed}",
@@ -110,6 +114,9 @@ def rows_of(f: dict[str, Any]) -> list[Row]:
         add(label, figure, target=target)
     add("peak memory: server (after all HTTP rows)", f"{f['server_peak_mb']:,.0f} MB",
         target="≤ 300 MB at 100,000")
+    if f.get("follower_peak_mb"):
+        add("peak memory: the server's read-model follower process",
+            f"{f['follower_peak_mb']:,.0f} MB")
     add("peak memory: full rebuild", f"{f['rebuild_peak_mb']:,.0f} MB")
     per_million = f["database_bytes"] / max(1, f["events"]) * 1e6 / 2**20
     add(f"event store size per million events ({f['events']:,} events)",

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from postledger.api.following import EVERY_SECONDS, FOLLOWERS, follow
 from postledger.domain.errors import InvalidInput
 from postledger.domain.values import BusinessDate, JurisdictionPath, mask_resident_id, read
 from postledger.infrastructure.keys import ConfigurationError, new_key, new_secret
@@ -29,6 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("POSTLEDGER_PORT") or 8000),
                        help="default: $POSTLEDGER_PORT or 8000")
     serve.add_argument("--demo", action="store_true", help="accept development tokens")
+    serve.add_argument("--follower", choices=FOLLOWERS,
+                       default=os.environ.get("POSTLEDGER_FOLLOWER") or "process",
+                       help="who keeps the read models caught up: a child process (default, "
+                            "$POSTLEDGER_FOLLOWER), a thread of the server, or nobody here "
+                            "(run `postledger projections follow` beside it)")
 
     demo = commands.add_parser("demo", help="demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
@@ -52,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     projections = commands.add_parser("projections", help="read models")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
     projection_commands.add_parser("rebuild", help="rebuild every read model from the event log")
+    following = projection_commands.add_parser(
+        "follow", help="keep the read models caught up until stopped (SIGTERM or Ctrl-C)")
+    following.add_argument("--every", type=float, default=EVERY_SECONDS, help="seconds between")
+    following.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
 
     commands.add_parser("verify", help="the tamper check: recompute every hash chain (R-FRAUD-8)"
                         ).add_argument("--county", default=None)
@@ -105,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"postledger: {settings.store} store, {settings.mode} mode, pages at "
               f"http://{args.host}:{args.port}/ and the API at /docs", flush=True)
-        uvicorn.run(create_app(settings), host=args.host, port=args.port)
+        uvicorn.run(create_app(settings, follower=args.follower), host=args.host, port=args.port)
         return 0
 
     from postledger.api.main import open_services
@@ -116,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _load_demo(services, args)
         if args.command == "scheduler":
             return _run_scheduler(services, args.as_of, args.within or "", args.dry_run)
+        if args.command == "projections" and args.projection_command == "follow":
+            return follow(services, args.every, args.parent)
         if args.command == "projections":
             return _rebuild(services)
         if args.command in ("verify", "ledger", "audit"):

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from postledger.api import pages, problems
 from postledger.api.access_log import create_access_log
 from postledger.api.deps import Services
+from postledger.api.following import start_following
 from postledger.api.guard import InputGuard, mask_logs
 from postledger.api.idempotency import IdempotencyMiddleware
 from postledger.api.routers import (
@@ -30,7 +31,7 @@ from postledger.api.routers import (
 from postledger.infrastructure.clock import BusinessClock
 from postledger.infrastructure.schema_lock import schema_lock
 from postledger.infrastructure.settings import Settings
-from postledger.projections.readmodel import CatchUpLoop, ReadModel
+from postledger.projections.readmodel import ReadModel
 from postledger.workflows.application import open_application
 from postledger.workflows.scheduler import DailyScheduler, Scheduler
 
@@ -43,9 +44,11 @@ def open_services(settings: Settings, clock: BusinessClock | None = None) -> Ser
     return Services(settings=settings, ledger=ledger, read_model=read_model)
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, services: Services | None = None,
+               follower: str = "thread") -> FastAPI:
     """Build the app. Pass ``services`` to share them (tests); otherwise they are opened from
-    ``settings`` (or the environment) when the app starts and closed when it stops."""
+    ``settings`` (or the environment) when the app starts and closed when it stops, and the
+    read models are followed by ``follower`` (src/api/following.py)."""
     chosen = settings or (services.settings if services else Settings.from_env())
     if chosen.mode == "production" and services is None:
         # A server opening its own store refuses to start without keys or a way to sign in
@@ -57,10 +60,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         owned = services is None
         mask_logs("uvicorn.access", "uvicorn.error", "postledger")
         app.state.services = services or open_services(chosen)
-        following = None
-        if owned:  # catch up on start and while serving
-            following = CatchUpLoop(app.state.services.read_model, app.state.services.ledger)
-            following.start()
+        # Catch up on start and while serving; shared services are the owner's to follow.
+        following = start_following(follower, app.state.services) if owned else None
         daily = None
         if chosen.scheduler_daily_at:
             daily = DailyScheduler(

@@ -107,6 +107,24 @@ class Subject:
                        recorded_at=max(s.recorded_at for s in steps))
 
     @cached_property
+    def officials_by_seat(self) -> dict[tuple[str | None, str | None], list[Official]]:
+        """The county's officials by (name, jurisdiction): who an approving actor was."""
+        seats: dict[tuple[str | None, str | None], list[Official]] = {}
+        for official in self.officials:
+            seats.setdefault((official.name, official.jurisdiction), []).append(official)
+        return seats
+
+    @cached_property
+    def officials_covering(self) -> dict[str, list[tuple[int, Official]]]:
+        """The officials whose jurisdiction covers this placement's village, by name, with
+        their place in the register: who a signatory of its attendance may be."""
+        covering: dict[str, list[tuple[int, Official]]] = {}
+        for n, official in enumerate(self.officials):
+            if (self.path + "/").startswith(official.jurisdiction + "/"):
+                covering.setdefault(official.name, []).append((n, official))
+        return covering
+
+    @cached_property
     def months(self) -> dict[str, dict[str, Any]]:
         """Each month's attendance and pay as recorded (the latest report of each). A payment
         clawed back in full (R-PAY-3) no longer counts as paid: the money was recovered; the
@@ -281,16 +299,15 @@ def favouritism(subject: Subject) -> Iterator[Finding]:
 
 def _officials_acting(subject: Subject, step: Step) -> Iterator[tuple[Official, str]]:
     if step.kind in APPROVING and (step.data.get("approve") is not False):
-        for official in subject.officials:
-            if (official.name == step.actor.get("name")
-                    and official.jurisdiction == step.actor.get("jurisdiction")):
-                yield official, step.kind
+        key = (step.actor.get("name"), step.actor.get("jurisdiction"))
+        for official in subject.officials_by_seat.get(key, ()):
+            yield official, step.kind
     if step.kind in ("attendance_recorded", "month_reported"):
         signed = signatures_of(step)
-        for official in subject.officials:
-            covers = (subject.path + "/").startswith(official.jurisdiction + "/")
+        names = {signed[role] for role in ("secretary", "member") if signed[role]}
+        for _, official in sorted(o for n in names for o in subject.officials_covering.get(n, ())):
             for role in ("secretary", "member"):
-                if covers and signed[role] and signed[role] == official.name:
+                if signed[role] == official.name:
                     yield official, f"{role} for {step.data['month']}"
 
 
