@@ -77,13 +77,13 @@ class Server:
 
 
 @contextmanager
-def serve(database_url: str, follower: str = "process") -> Iterator[Server]:
+def serve(database_url: str, follower: str = "process", workers: int = 1) -> Iterator[Server]:
     port = free_port()
     env = {**os.environ, "POSTLEDGER_DATABASE_URL": database_url, "POSTLEDGER_MODE": "demo"}
     binary = Path(sys.executable).with_name("postledger")
     process = subprocess.Popen(
         [str(binary), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
-         "--follower", follower],
+         "--follower", follower, "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -47,7 +47,7 @@ def rows_of(f: dict[str, Any]) -> list[Row]:
     for key, label in (("http_1", "1 client"), ("http_8", "8 clients"),
                        ("http_8_thread_follower", "8 clients, read-model follower as a thread "
                         "of the server (before)"),
-                       ("http_8_two_servers", "8 clients over 2 server processes")):
+                       ("http_8_workers_2", "8 clients, serve --workers 2")):
         h = f.get(key)
         if h is None:
             continue

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from postledger.api.following import EVERY_SECONDS, FOLLOWERS, follow
+from postledger.api.following import EVERY_SECONDS, FOLLOWERS, FollowerProcess, follow
 from postledger.domain.errors import InvalidInput
 from postledger.domain.values import BusinessDate, JurisdictionPath, mask_resident_id, read
 from postledger.infrastructure.keys import ConfigurationError, new_key, new_secret
@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("POSTLEDGER_PORT") or 8000),
                        help="default: $POSTLEDGER_PORT or 8000")
     serve.add_argument("--demo", action="store_true", help="accept development tokens")
+    serve.add_argument("--workers", type=int,
+                       default=int(os.environ.get("POSTLEDGER_WORKERS") or 1),
+                       help="server processes on the one port (default $POSTLEDGER_WORKERS or "
+                            "1); every process of every server shares the one store safely")
     serve.add_argument("--follower", choices=FOLLOWERS,
                        default=os.environ.get("POSTLEDGER_FOLLOWER") or "process",
                        help="who keeps the read models caught up: a child process (default, "
@@ -109,14 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
 
     if args.command == "serve":
-        import uvicorn
-
-        from postledger.api.main import create_app
-
-        print(f"postledger: {settings.store} store, {settings.mode} mode, pages at "
-              f"http://{args.host}:{args.port}/ and the API at /docs", flush=True)
-        uvicorn.run(create_app(settings, follower=args.follower), host=args.host, port=args.port)
-        return 0
+        return _serve(settings, args)
 
     from postledger.api.main import open_services
 
@@ -137,6 +134,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         services.close()
     return 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from postledger.api.main import create_app
+
+    print(f"postledger: {settings.store} store, {settings.mode} mode, pages at "
+          f"http://{args.host}:{args.port}/ and the API at /docs", flush=True)
+    if args.workers <= 1:
+        uvicorn.run(create_app(settings, follower=args.follower), host=args.host, port=args.port)
+        return 0
+    # Each worker builds its app from the environment (src/api/main.py, app_from_env): this
+    # process's store and mode; one follower process, started here, serves them all.
+    os.environ.update(POSTLEDGER_DATABASE_URL=settings.database_url, POSTLEDGER_MODE=settings.mode,
+                      POSTLEDGER_FOLLOWER="off" if args.follower == "process" else args.follower)
+    following = FollowerProcess(settings) if args.follower == "process" else None
+    try:
+        uvicorn.run("postledger.api.main:app_from_env", factory=True, workers=args.workers,
+                    host=args.host, port=args.port)
+    finally:
+        if following is not None:
+            following.stop()
+    return 0
 
 
 def _argument(kind: Any, option: str) -> Callable[[str], Any]:

@@ -3,6 +3,7 @@ the input guard outermost (bounded bodies before authentication, no stack trace 
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -42,6 +43,13 @@ def open_services(settings: Settings, clock: BusinessClock | None = None) -> Ser
         read_model = ReadModel.open(settings)  # creates its tables while the lock is held
         create_access_log(read_model.engine)
     return Services(settings=settings, ledger=ledger, read_model=read_model)
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker of ``postledger serve --workers N``: settings and the follower
+    (POSTLEDGER_FOLLOWER, ``off`` when the serving command runs the one follower process)
+    from the environment the command set."""
+    return create_app(Settings.from_env(), follower=os.environ.get("POSTLEDGER_FOLLOWER") or "off")
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None,

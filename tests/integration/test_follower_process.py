@@ -10,9 +10,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import httpx
+
 from postledger.api.deps import Services
 from postledger.infrastructure.settings import Settings
-from tests.faults import POSTLEDGER, Server, process_env
+from tests.faults import POSTLEDGER, Server, free_port, process_env
 from tests.scenario import County
 
 
@@ -70,3 +72,34 @@ def test_serve_follows_in_a_child_process_that_ends_with_the_server(
     finally:
         server.kill()
     assert wait_until(lambda: not alive(follower), 30), "the follower outlived its server"
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+
+
+def test_serve_with_two_workers_runs_one_follower_for_both_and_stops_them_all(
+        services: Services, settings: Settings) -> None:
+    port = free_port()
+    server = subprocess.Popen([POSTLEDGER, "serve", "--port", str(port), "--workers", "2"],
+                              env=process_env(settings), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: answers(f"http://127.0.0.1:{port}/health"), 60)
+        kids = children(server.pid)
+        followers = [k for k in kids if "projections follow" in command_line(k)]
+        workers = [k for k in kids if "multiprocessing" in command_line(k)]
+        assert len(followers) == 1 and len(workers) >= 2, [command_line(k) for k in kids]
+        County(services.ledger).placement_in("active", n=2)
+        assert wait_until(lambda: caught_up(services)), "the one follower did not fold"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert wait_until(lambda: not any(alive(k) for k in kids), 30), "a process outlived serve"
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
