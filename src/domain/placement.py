@@ -260,7 +260,10 @@ class Placement(PlacementFacts, LedgerAggregate):
 
     # ------------------------------------------------------------------ attendance and pay
     def record_attendance(self, *, date: date, month: str, days_worked: int,
-                          signatures: dict[str, str], ends: tuple[date, str] | None = None) -> None:
+                          signatures: dict[str, str], ends: tuple[date, str] | None = None,
+                          source: dict[str, Any] | None = None) -> None:
+        """``source``: the ledger file, sheet and row the month was read from (API.md v1.1:
+        history marks what was imported); None when entered here."""
         self._require("record_attendance", date)
         assert self.onboarded_on is not None
         refuse_months_after_end(month, parse_month(month), ends)
@@ -270,18 +273,20 @@ class Placement(PlacementFacts, LedgerAggregate):
             raise StepNotAllowed(f"attendance for {month} is already recorded", rule="R-ATT-1",
                                  state=self.state.value, zh=f"{month} 的考勤已记录")
         self._attendance_recorded(date=date, month=month, days_worked=days_worked,
-                                  signatures=signed)
+                                  signatures=signed, source=source)
 
     @event("AttendanceRecorded", topic="postledger:placement:attendance_recorded")
     def _attendance_recorded(
-        self, date: date, month: str, days_worked: int, signatures: dict[str, str]
+        self, date: date, month: str, days_worked: int, signatures: dict[str, str],
+        source: dict[str, Any] | None = None,
     ) -> None:
         self.attendance[month] = {"date": date, "days_worked": days_worked,
                                   "signatures": signatures}
         self.last_date = date
 
     def pay(self, *, date: date, month: str, amount_fen: int | None, standard_fen: int,
-            terms: PlacementTerms, ends: tuple[date, str] | None = None) -> int:
+            terms: PlacementTerms, ends: tuple[date, str] | None = None,
+            source: dict[str, Any] | None = None) -> int:
         """R-PAY-1/2, R-REV-1: pay a month's subsidy against its signed attendance; returns
         the amount.
 
@@ -298,11 +303,12 @@ class Placement(PlacementFacts, LedgerAggregate):
                          standard_fen=standard_fen, terms=terms,
                          onboarded_on=self.onboarded_on, reviewed=set(self.annual_reviews),
                          state=self.state.value)
-        self._paid(date=date, month=month, amount_fen=amount)
+        self._paid(date=date, month=month, amount_fen=amount, source=source)
         return amount
 
     @event("Paid", topic="postledger:placement:paid")
-    def _paid(self, date: date, month: str, amount_fen: int) -> None:
+    def _paid(self, date: date, month: str, amount_fen: int,
+              source: dict[str, Any] | None = None) -> None:
         self.payments[month] = {"date": date, "amount_fen": amount_fen}
         self.last_date = date
 

@@ -174,9 +174,10 @@ class LedgerReadModel(ReadModelTables):
             row.update(paid_fen=e.amount_fen, paid_at=at)
         elif kind == "clawed_back":
             row.update(clawed_back_fen=row["clawed_back_fen"] + e.amount_fen, clawed_at=at)
-        if kind == "month_reported":
-            row.update(source_file=e.source.get("file"), source_sheet=e.source.get("sheet"),
-                       source_row=e.source.get("row"))
+        source = getattr(e, "source", None)  # read from a ledger file (none before v1.1)
+        if source:
+            row.update(source_file=source.get("file"), source_sheet=source.get("sheet"),
+                       source_row=source.get("row"))
 
 
 def ledger_rows(conn: Connection, township_path: str, month: str,

@@ -108,8 +108,10 @@ class NativeMonths:
                 return self.touched.setdefault(placement_id, found)
         return None
 
-    def record(self, line: LedgerLine, placement: Placement) -> str | None:
-        """The row's month on ``placement``; the reason it was refused, or None if recorded."""
+    def record(self, line: LedgerLine, placement: Placement,
+               source: dict[str, Any]) -> str | None:
+        """The row's month on ``placement``, marked with the file, sheet and row it was read
+        from; the reason it was refused, or None if recorded."""
         if line.exited_on is not None and (placement.exit or {}).get("date") != line.exited_on:
             return (f"exited_on {line.exited_on}: placement {placement.id} leaves by its exit "
                     "step (POST /placements/{id}/exit, R-EXIT-3), not by a ledger row; "
@@ -123,7 +125,7 @@ class NativeMonths:
                 date=self.today, month=line.month, days_worked=line.days_worked,
                 signatures={"secretary": line.secretary, "member": line.member,
                             "worker": line.worker},
-                ends=placement.automatic_end(terms_today))
+                ends=placement.automatic_end(terms_today), source=source)
         except PostLedgerError as refused:
             return f"attendance refused{_rule(refused)}: {refused.detail}; nothing recorded"
         if line.amount_fen is None:
@@ -134,7 +136,7 @@ class NativeMonths:
             standard = post.monthly_subsidy_fen or terms.monthly_subsidy_fen  # R-PAY-1
             placement.pay(date=self.today, month=line.month, amount_fen=line.amount_fen,
                           standard_fen=standard, terms=terms,
-                          ends=placement.automatic_end(terms_today))
+                          ends=placement.automatic_end(terms_today), source=source)
         except PostLedgerError as refused:
             return f"payment refused{_rule(refused)}: {refused.detail}; attendance recorded"
         return None

@@ -61,15 +61,15 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
         for line, path in placed))
     imported = 0
     for line, path in placed:
+        source = {"file": file_name, "sheet": sheet.sheet, "row": line.row}
         held = native.placement_of(line, path)
         if held is not None:
-            refused = native.record(line, held)
+            refused = native.record(line, held, source)
             if refused:
                 unreadable.append(Unreadable(row=line.row, reason=refused))
             else:
                 imported += 1
             continue
-        source = {"file": file_name, "sheet": sheet.sheet, "row": line.row}
         placement = _legacy_placement(native.aggregates, touched, county, line, source)
         signatures = {"secretary": line.secretary, "member": line.member, "worker": line.worker}
         reported = {"days_worked": line.days_worked, "signatures": signatures,

@@ -164,3 +164,35 @@ def test_each_ledger_row_read_is_in_the_access_log(client: TestClient, clock: Cl
         reads = client.get("/audit/access", params={"subject": subject}, headers=INSPECTOR).json()
         assert [r["what"] for r in reads if r["what"].startswith("ledger")] == [
             "ledger", "ledger.xlsx"]
+
+
+def test_a_month_of_a_placement_held_here_read_from_a_file_says_where_it_was_read(
+    client: TestClient, clock: Clock
+) -> None:
+    # Given a placement worked in January and February, and the county's ledger of February
+    paid, _ = a_worked_township(client, clock)
+    february = client.get("/ledger?township=chengguan&month=2024-02",
+                          headers={**COUNTY, "Accept": XLSX})
+    book = load_workbook(BytesIO(february.content))
+    sheet = book.worksheets[0]
+    month_column = [c.value for c in sheet[1]].index("月份") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=month_column, value="2024-03")
+    march = BytesIO()
+    book.save(march)
+    # when March comes in as a file, its rows that of the placement held here
+    clock.on(date(2024, 4, 2))
+    answer = client.post("/ledger/import", headers=COUNTY,
+                         files={"file": ("march.xlsx", march.getvalue())})
+    assert answer.status_code == 200 and answer.json()["imported"] == 1, answer.text
+    # then its attendance and payment are the placement's own steps, each marked with the file,
+    # sheet and row it was read from (API.md v1.1), and so is its row of the ledger
+    history = client.get(f"/placements/{paid}/history", headers=INSPECTOR).json()
+    march_steps = [e for e in history if e["data"].get("month") == "2024-03"]
+    assert [e["type"] for e in march_steps] == ["AttendanceRecorded", "Paid"]
+    assert all(e["source"] == {"file": "march.xlsx", "sheet": sheet.title, "row": 2}
+               for e in march_steps)
+    assert all(e["source"] is None for e in history if e["data"].get("month") == "2024-02")
+    rows = client.get("/ledger?township=chengguan&month=2024-03", headers=INSPECTOR).json()
+    assert [(r["subject_id"], r["source"]) for r in rows] == [
+        (paid, {"file": "march.xlsx", "sheet": sheet.title, "row": 2})]

@@ -80,9 +80,15 @@ def row_by_row(ledger: PostLedger, p: Any, days: int, amount: int | None,
 
 
 def recorded(ledger: PostLedger, placement_id: UUID) -> list[tuple[Any, ...]]:
-    """A placement's events as the store holds them, less when and by whom."""
+    """A placement's events as the store holds them, less when, by whom and from which file."""
     with acting_as(ADMIN):
-        return [(e.version, e.type, e.date, e.data) for e in ledger.history(placement_id)]
+        return [(e.version, e.type, e.date, {k: v for k, v in e.data.items() if k != "source"})
+                for e in ledger.history(placement_id)]
+
+
+def sources(ledger: PostLedger, placement_id: UUID, since: int) -> list[Any]:
+    with acting_as(ADMIN):
+        return [e.data.get("source") for e in ledger.history(placement_id)[since:]]
 
 
 def test_a_file_records_exactly_what_the_service_commands_record(ledger: PostLedger) -> None:
@@ -104,6 +110,11 @@ def test_a_file_records_exactly_what_the_service_commands_record(ledger: PostLed
     added = [[t for _, t, _, _ in recorded(ledger, p.id)[before[p.id]:]] for p in by_file]
     assert added == [["AttendanceRecorded", "Paid"], ["AttendanceRecorded"],
                      ["AttendanceRecorded"], ["AttendanceRecorded"], [], [], []]
+    # and the file's events say where they were read (API.md v1.1), the commands' do not
+    first = {"file": "march.xlsx", "sheet": "实名台账", "row": 2}
+    assert sources(ledger, by_file[0].id, before[by_file[0].id]) == [first, first]
+    assert sources(ledger, by_file[1].id, before[by_file[1].id])[0]["row"] == 3
+    assert sources(ledger, by_commands[0].id, before[by_commands[0].id]) == [None, None]
     # and the answer names each refused step's rule on its row (rows start at 2)
     assert (report.rows, report.imported) == (7, 2)
     reasons = {u.row: u.reason for u in report.unreadable}
