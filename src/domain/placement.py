@@ -98,22 +98,7 @@ class Placement(PlacementFacts, LedgerAggregate):
         self.applied_on = date
         self.last_date = date
         self.state = S.APPLIED
-        self.reviews: dict[str, dict[str, Any]] = {}
-        self.selection: dict[str, Any] | None = None
-        self.clawbacks: list[dict[str, Any]] = []
-        self.publicity: dict[str, Any] | None = None
-        self.objections: dict[str, dict[str, Any]] = {}
-        self.approved_on: Day | None = None
-        self.training: dict[str, Any] | None = None
-        self.onboarded_on: Day | None = None
-        self.agreement_end: Day | None = None
-        self.attendance: dict[str, dict[str, Any]] = {}
-        self.payments: dict[str, dict[str, Any]] = {}
-        self.warnings: list[dict[str, Any]] = []
-        self.annual_reviews: dict[int, dict[str, Any]] = {}
-        self.extensions: list[dict[str, Any]] = []
-        self.exit: dict[str, Any] | None = None
-        self.withdrawn_on: Day | None = None
+        self.start_empty_record()
 
     # ------------------------------------------------------------------ guards
     def _require(self, trigger: str, day: date) -> PlacementState:

@@ -31,6 +31,25 @@ class PlacementFacts:
     annual_reviews: dict[int, dict[str, Any]]
     clawbacks: list[dict[str, Any]]
 
+    def start_empty_record(self) -> None:
+        """Every step's record empty, as on application (set by ``Applied`` alone)."""
+        self.reviews: dict[str, dict[str, Any]] = {}
+        self.selection: dict[str, Any] | None = None
+        self.clawbacks = []
+        self.publicity: dict[str, Any] | None = None
+        self.objections = {}
+        self.approved_on: date | None = None
+        self.training: dict[str, Any] | None = None
+        self.onboarded_on: date | None = None
+        self.agreement_end = None
+        self.attendance: dict[str, dict[str, Any]] = {}
+        self.payments: dict[str, dict[str, Any]] = {}
+        self.warnings: list[dict[str, Any]] = []
+        self.annual_reviews = {}
+        self.extensions = []
+        self.exit: dict[str, Any] | None = None
+        self.withdrawn_on: date | None = None
+
     @property
     def path(self) -> str:
         return jurisdiction_path(self.county, self.township, self.village)
