@@ -46,6 +46,7 @@ class Context:
         self.versions: dict[str, list[tuple[date, PolicyTerms]]] = {}
         self.officials: dict[str, list[Official]] = {}
         self.notices: dict[str, list[tuple[date, date, tuple[str, int]]]] = {}
+        self.subjects: dict[str, Subject] = {}  # each read once, for itself and its groups
         self._load(counties)
 
     def cover(self, counties: set[str]) -> None:
@@ -100,13 +101,16 @@ class Context:
         return self.notices[post_key]
 
     def subject(self, row: dict[str, Any], entries: list[dict[str, Any]]) -> Subject:
-        return Subject(
+        if row["subject_id"] in self.subjects:
+            return self.subjects[row["subject_id"]]
+        self.subjects[row["subject_id"]] = subject = Subject(
             subject_id=row["subject_id"], imported=bool(row["imported"]), county=row["county"],
             township=row["township"], path=row["path"], person_hash=row["person_hash"],
             household_hash=row["household_hash"], address_hash=row["address_hash"],
             birth_date=row["birth_date"], steps=steps_of(row["subject_id"], entries),
             terms=self.terms(row["county"]), notices=self.post_notices(row["post_key"]),
             officials=self.officials.get(row["county"], []))
+        return subject
 
 
 def settle(conn: Connection, limit: int) -> int:

@@ -42,6 +42,8 @@ from postledger.projections.placements_rm import event_name
 
 SUBJECT_TOPICS = ("postledger:placement:", "postledger:legacy_placement:")
 SETTLE = 2000  # dirty subjects settled per transaction
+# One encoder for every step: json.dumps with options builds a new encoder on each call.
+_step_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 class FindingsReadModel(ReadModelTables):
@@ -158,7 +160,7 @@ def _step_row(applied: Applied) -> dict[str, Any]:
     }
     return {"subject_id": str(applied.stream_id), "version": applied.version,
             "recorded_at": applied.recorded_at,
-            "step": json.dumps(step, ensure_ascii=False, default=str)}
+            "step": _step_json(step)}
 
 
 class _Keyed:
