@@ -30,10 +30,11 @@ from raw import RawStore
 from run import PG_URL, Location
 
 from postledger.api.main import open_services
+from postledger.api.rebuild import rebuild
 from postledger.infrastructure.settings import Settings
 
 
-def measure(settings: Settings, profile: Path | None) -> dict[str, float]:
+def measure(settings: Settings, profile: Path | None, jobs: int = 1) -> dict[str, float]:
     services = open_services(settings)
     try:
         raw = RawStore(settings, services.ledger.recorder.events_table_name)
@@ -42,7 +43,7 @@ def measure(settings: Settings, profile: Path | None) -> dict[str, float]:
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        events = services.read_model.rebuild(services.ledger)
+        events = rebuild(services, jobs)
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - started
@@ -56,7 +57,7 @@ def measure(settings: Settings, profile: Path | None) -> dict[str, float]:
         stats.sort_stats("tottime").print_stats(30)
         profile.write_text(out.getvalue())
     rate = events / seconds
-    return {"events": events, "rows": rows, "rebuild_seconds": seconds, "rebuild_rate": rate,
+    return {"jobs": jobs, "events": events, "rows": rows, "rebuild_seconds": seconds, "rebuild_rate": rate,
             "raw_rate": max(before, after), "ratio": rate / max(before, after)}
 
 
@@ -68,9 +69,11 @@ def main() -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--keep", action="store_true", help="keep the generated store")
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="rebuild processes (the profile covers this process only)")
     args = parser.parse_args()
     if args.database_url:
-        print(json.dumps(measure(Settings(database_url=args.database_url), args.profile)))
+        print(json.dumps(measure(Settings(database_url=args.database_url), args.profile, args.jobs)))
         return 0
     scratch: Path | None = None
     if args.store == "sqlite":
@@ -86,7 +89,7 @@ def main() -> int:
         finally:
             services.close()
         print(f"generated {province.events:,} events", file=sys.stderr)
-        print(json.dumps(measure(location.settings, args.profile)))
+        print(json.dumps(measure(location.settings, args.profile, args.jobs)))
         if args.keep:
             print(location.settings.database_url, file=sys.stderr)
     finally:

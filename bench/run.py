@@ -38,6 +38,7 @@ from table import Row, rows_of, table
 from postledger.api.demo.places import TOWNSHIPS
 from postledger.api.deps import Services
 from postledger.api.main import create_app, open_services
+from postledger.api.rebuild import default_jobs
 from postledger.domain.actor import Actor, acting_as
 from postledger.domain.errors import PostLedgerError
 from postledger.infrastructure.clock import BusinessClock
@@ -119,19 +120,28 @@ class Bench:
 
     # ------------------------------------------------------------------ projections
     def rebuild(self) -> None:
-        log("full rebuild of the read models (child process)")
+        """The full rebuild in one process, then (where the store rebuilds in several by
+        default: PostgreSQL) in as many as ``postledger projections rebuild`` takes."""
+        self.facts.update(self._rebuild_child(1, "rebuild"))
+        jobs = default_jobs(self.settings)
+        if jobs > 1:
+            self.facts["rebuild_parallel"] = self._rebuild_child(jobs, "rebuild-parallel")
+
+    def _rebuild_child(self, jobs: int, name: str) -> dict[str, Any]:
+        log(f"full rebuild of the read models (child process, {jobs} process(es))")
         child = subprocess.Popen([sys.executable, str(HERE / "rebuild_child.py"),
-                                  self.settings.database_url], stdout=subprocess.PIPE)
+                                  self.settings.database_url, str(jobs)], stdout=subprocess.PIPE)
         assert child.stdout is not None
-        with sampled(self.profiles, self._name("rebuild"), child.pid):
+        with sampled(self.profiles, self._name(name), child.pid):
             output = child.stdout.read()
             _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0:
             raise RuntimeError("the rebuild failed")
         result = json.loads(output)
-        self.facts.update(rebuild_events=result["events"], rebuild_seconds=result["seconds"],
-                          rebuild_peak_mb=usage.ru_maxrss / 1024)
+        return {"rebuild_events": result["events"], "rebuild_seconds": result["seconds"],
+                "rebuild_jobs": result["jobs"],
+                "rebuild_peak_mb": max(usage.ru_maxrss / 1024, result["children_peak_mb"])}
 
     # ------------------------------------------------------------------ monthly ledger
     def monthly_ledger(self, services: Services) -> None:

@@ -61,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     projections = commands.add_parser("projections", help="read models")
     projection_commands = projections.add_subparsers(dest="projection_command", required=True)
-    projection_commands.add_parser("rebuild", help="rebuild every read model from the event log")
+    rebuilding = projection_commands.add_parser(
+        "rebuild", help="rebuild every read model from the event log")
+    rebuilding.add_argument("--jobs", type=int, default=None,
+                            help="processes (default: 1 on SQLite, the CPUs up to 4 on "
+                                 "PostgreSQL; the read models are grouped by cost)")
     following = projection_commands.add_parser(
         "follow", help="keep the read models caught up until stopped (SIGTERM or Ctrl-C)")
     following.add_argument("--every", type=float, default=EVERY_SECONDS, help="seconds between")
@@ -126,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "projections" and args.projection_command == "follow":
             return follow(services, args.every, args.parent)
         if args.command == "projections":
-            return _rebuild(services)
+            return _rebuild(services, args.jobs)
         if args.command in ("verify", "ledger", "audit"):
             from postledger.api.cli_audit import run_audit_command
 
@@ -199,17 +203,20 @@ def _load_demo(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuild(services: Services) -> int:
+def _rebuild(services: Services, jobs: int | None) -> int:
     import time
+
+    from postledger.api.rebuild import default_jobs, rebuild
 
     total = services.ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
     bar = _progress_bar("events")
-    read = services.read_model.rebuild(services.ledger, lambda done: bar(min(done, total), total))
+    jobs = jobs or default_jobs(services.settings)
+    read = rebuild(services, jobs, lambda done: bar(min(done, total), total))
     seconds = max(time.perf_counter() - started, 1e-9)
     names = ", ".join(m.name for m in services.read_model.follower.read_models)
     print(f"\npostledger: read models rebuilt ({names}) from {read} events in {seconds:.1f} s "
-          f"({read / seconds:.0f} events/s)")
+          f"({read / seconds:.0f} events/s, {jobs} process{'es' if jobs > 1 else ''})")
     return 0
 
 

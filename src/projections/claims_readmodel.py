@@ -52,6 +52,7 @@ _STATES = {"withdrawn": "withdrawn", "paid": "paid"}
 
 class ClaimsReadModel(ReadModelTables):
     name = "claims_v3"
+    rebuild_cost = 0.3
     tables = (claims,)
     topic_prefixes = ("postledger:subsidy_claim:",)
 

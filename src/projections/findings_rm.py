@@ -48,6 +48,7 @@ _step_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 class FindingsReadModel(ReadModelTables):
     name = "findings_v2"
+    rebuild_cost = 3.0  # settling the findings is most of a rebuild
     tables = (audit_subjects, audit_steps, audit_policies, audit_streams, audit_notices,
               officials, findings)
     topic_prefixes = (*SUBJECT_TOPICS, "postledger:policy:",

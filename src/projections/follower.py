@@ -71,6 +71,9 @@ class ReadModelTables:
     name: str  # tracking key, with the schema version
     tables: tuple[Table, ...]
     topic_prefixes: tuple[str, ...]  # the aggregates whose events it reads
+    # Its share of a rebuild's work, relative to the others': how a rebuild in several
+    # processes groups the read models (src/api/rebuild.py). From a profile of a rebuild.
+    rebuild_cost: float = 1.0
 
     def handles(self, topic: str) -> bool:
         return topic.startswith(self.topic_prefixes)
@@ -159,9 +162,16 @@ class Follower:
                     return 0
             return len(notes)
 
-    def rebuild(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(self, app: Any, progress: Callable[[int], None] | None = None,
+                only: Sequence[str] | None = None) -> int:
         """Drop and recreate every read model's tables (a table of an older shape takes the
-        new one), then fold the whole log again."""
+        new one), then fold the whole log again. ``only``: these read models, by name (the
+        others are left as they are, e.g. for another process to rebuild)."""
+        if only is not None:
+            chosen = [m for m in self.read_models if m.name in only]
+            if len(chosen) != len(set(only)):
+                raise ValueError(f"no such read models: {sorted(set(only) - {m.name for m in chosen})}")
+            return Follower(self.engine, chosen).rebuild(app, progress)
         with self._lock, self.engine.begin() as conn:
             for model in self.read_models:
                 for table in reversed(model.tables):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -56,8 +56,9 @@ class ReadModel:
     def catch_up(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
         return self.follower.catch_up(app, progress)
 
-    def rebuild(self, app: Any, progress: Callable[[int], None] | None = None) -> int:
-        return self.follower.rebuild(app, progress)
+    def rebuild(self, app: Any, progress: Callable[[int], None] | None = None,
+                only: Sequence[str] | None = None) -> int:
+        return self.follower.rebuild(app, progress, only)
 
     # ------------------------------------------------------------------ queries
     def list_placements(

@@ -1,0 +1,60 @@
+"""``postledger projections rebuild --jobs N``: the read models rebuilt in groups, each group in
+a process of its own (src/api/rebuild.py), equal to a rebuild in one process. On both stores."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from postledger.api.deps import Services
+from postledger.api.rebuild import rebuild_groups
+from postledger.domain.actor import acting_as
+from postledger.infrastructure.settings import Settings
+from postledger.projections.registry import read_models
+from tests.faults import POSTLEDGER, process_env
+from tests.scenario import ADMIN, SIGNED, County
+
+
+def every_row(services: Services) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of every read model."""
+    tables = [t for m in services.read_model.follower.read_models for t in m.tables]
+    with services.read_model.engine.connect() as conn:
+        return {t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
+                for t in tables}
+
+
+def test_groups_of_about_equal_cost_hold_every_read_model_once() -> None:
+    models = read_models(None)  # type: ignore[arg-type]
+    names = sorted(m.name for m in models)
+    for jobs in (1, 2, 3, 8):
+        groups = rebuild_groups(models, jobs)
+        assert sorted(n for g in groups for n in g) == names
+        assert len(groups) == min(jobs, len(models))
+    # the findings cost the others together and more: they rebuild alone beside the rest
+    assert ["findings_v2"] in rebuild_groups(models, 2)
+
+
+def test_a_rebuild_in_two_processes_equals_one_in_one(services: Services,
+                                                       settings: Settings) -> None:
+    # Given a county with placements at every step, its read models rebuilt in one process
+    county = County(services.ledger)
+    for n, state in enumerate(("applied", "in_publicity", "approved", "active"), start=1):
+        county.placement_in(state, n=n)
+    worked = county.placement_in("active", n=5)
+    with acting_as(ADMIN):
+        services.ledger.record_attendance(worked.id, date=date(2024, 2, 1), month="2024-01",
+                                          days_worked=20, signatures=SIGNED)
+        services.ledger.pay(worked.id, date=date(2024, 2, 5), month="2024-01", amount_fen=None)
+    services.read_model.rebuild(services.ledger)
+    in_one = every_row(services)
+    assert all(in_one[t] for t in ("rm_placements_v4", "rm_ledger_months_v1", "rm_audit_steps_v2"))
+    # when the command rebuilds them in two processes
+    done = subprocess.run([POSTLEDGER, "projections", "rebuild", "--jobs", "2"],
+                          env=process_env(settings), capture_output=True, text=True, timeout=300)
+    # then it says so, and every row is as the single process made it
+    assert done.returncode == 0, done.stderr
+    assert "2 processes" in done.stdout
+    assert every_row(services) == in_one
