@@ -96,8 +96,11 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
 
 
 def _place_refused(line: LedgerLine) -> Unreadable | None:
-    """The row refused for its township's or village's name (it becomes part of a path)."""
-    for name, place in (("township", line.township), ("village", line.village or "-")):
+    """The row refused for its township's or village's name (it becomes part of a path); a
+    row without a village is a township's (the village is no required column)."""
+    for name, place in (("township", line.township), ("village", line.village)):
+        if place is None:
+            continue
         problem = place_name_problem(place)
         if problem:
             problem_zh = place_name_problem_zh(place) or problem
