@@ -75,20 +75,23 @@ def test_a_refused_attendance_and_a_place_outside_the_county_say_so_in_chinese(
     a_worked_township(client, clock)
     clock.on(date(2024, 4, 2))
     # when a file gives February again (R-ATT-1: a month's attendance is signed once), a row
-    # without days worked, and a row whose village is no place name
+    # without days worked, a row whose village is no place name, and a row that ends the
+    # placement (R-EXIT-3: it leaves by its exit step)
     rows = [held_row("2024-02"), held_row("2024-03", days_worked=None),
-            legacy(7, "2024-03", village="西门")]
+            legacy(7, "2024-03", village="西门"), held_row("2024-03", exited_on="2024-03-20")]
     answer = client.post("/ledger/import", headers=COUNTY,
                          files={"file": ("again.xlsx", ledger_file(rows))}).json()
     # then each refusal says it in Chinese with the rule its English names
     by_row = {u["row"]: u for u in answer["unreadable"]}
-    assert sorted(by_row) == [2, 3, 4], answer
+    assert sorted(by_row) == [2, 3, 4, 5], answer
     assert by_row[2]["reason"].startswith("attendance refused (R-")
     assert by_row[2]["reason_zh"].startswith("考勤被拒绝（R-")
     assert by_row[2]["reason_zh"].endswith("；未记录任何内容")
     assert by_row[3]["reason_zh"].startswith("出勤天数未填写") and "（R-ATT-1）" in by_row[3][
         "reason_zh"]
     assert by_row[4]["reason_zh"].startswith("村：须为区划代码")
+    assert by_row[5]["reason_zh"].startswith("退出日期 2024-03-20：")
+    assert by_row[5]["reason_zh"].endswith("；未记录任何内容")
     for item in answer["unreadable"]:
         assert RULE_ID.findall(item["reason_zh"]) == RULE_ID.findall(item["reason"]), item
 
