@@ -35,14 +35,28 @@ PLACE_NAME_MAX = PLACE_MAX
 def place_name_problem(name: str) -> str | None:
     """What is wrong with a county, township or village name (it becomes part of a path joined
     by '/'), or None when nothing is."""
+    problems = _place_name_problems(name)
+    return problems[0] if problems else None
+
+
+def place_name_problem_zh(name: str) -> str | None:
+    """``place_name_problem`` for a Chinese reader."""
+    problems = _place_name_problems(name)
+    return problems[1] if problems else None
+
+
+def _place_name_problems(name: str) -> tuple[str, str] | None:
+    """The one check of a place name: its problem in English and in Chinese, or None."""
     if not name.strip() or "/" in name:
-        return "must be a non-empty name without '/'"
+        return "must be a non-empty name without '/'", "须为不含“/”的非空名称"
     if len(name) > PLACE_NAME_MAX:
-        return f"must be at most {PLACE_NAME_MAX} characters"
+        return (f"must be at most {PLACE_NAME_MAX} characters",
+                f"至多 {PLACE_NAME_MAX} 个字符")
     try:
         read(PlaceSegment, name, "place")
     except InvalidInput as refused:
-        return refused.detail.removeprefix("place: ")
+        english = refused.detail.removeprefix("place: ")
+        return english, refused.detail_zh or english
     return None
 
 

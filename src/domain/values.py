@@ -291,10 +291,12 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 
 
 def refusal_of(error: ValidationError, field: str) -> InvalidInput:
-    """The first problem of a failed reading, as the domain's 422 naming ``field``."""
+    """The first problem of a failed reading, as the domain's 422 naming ``field``, with its
+    wording for a Chinese reader where there is one (``problem_zh``; the field is not in it,
+    as in a field problem's ``problem_zh``)."""
     first = error.errors(include_url=False, include_input=False)[0]
     rule = (first.get("ctx") or {}).get("rule")
-    return InvalidInput(f"{field}: {first['msg']}", rule=rule, fact=field)
+    return InvalidInput(f"{field}: {first['msg']}", rule=rule, fact=field, zh=problem_zh(first))
 
 
 def read(kind: Any, value: Any, field: str) -> Any:

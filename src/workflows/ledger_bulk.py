@@ -36,8 +36,13 @@ from postledger.domain.post import Post
 from postledger.domain.values import parse_month
 from postledger.infrastructure.repository import project_events
 from postledger.infrastructure.streams import select_streams
-from postledger.workflows.ledger_file import LedgerLine
+from postledger.workflows.ledger_file import LedgerLine, Unreadable
 from postledger.workflows.store import ConcurrentChange
+
+# How a refused row's Chinese reason ends, as its English ends "nothing recorded" or
+# "attendance recorded" (a payment refused after its month's attendance was taken).
+NOTHING_RECORDED_ZH = "未记录任何内容"
+ATTENDANCE_RECORDED_ZH = "已记录考勤"
 
 # Events one transaction holds at most. A township's month is ~150 events and a county's
 # ~1,200, so any such file is one transaction; only a file of several counties is split. The
@@ -109,16 +114,25 @@ class NativeMonths:
         return None
 
     def record(self, line: LedgerLine, placement: Placement,
-               source: dict[str, Any]) -> str | None:
+               source: dict[str, Any]) -> Unreadable | None:
         """The row's month on ``placement``, marked with the file, sheet and row it was read
-        from; the reason it was refused, or None if recorded."""
+        from; the row refused with its reason, or None if recorded."""
+        def refused_row(reason: str, reason_zh: str) -> Unreadable:
+            return Unreadable(row=line.row, reason=reason, reason_zh=reason_zh)
+
         if line.exited_on is not None and (placement.exit or {}).get("date") != line.exited_on:
-            return (f"exited_on {line.exited_on}: placement {placement.id} leaves by its exit "
-                    "step (POST /placements/{id}/exit, R-EXIT-3), not by a ledger row; "
-                    "nothing recorded")
+            return refused_row(
+                f"exited_on {line.exited_on}: placement {placement.id} leaves by its exit "
+                "step (POST /placements/{id}/exit, R-EXIT-3), not by a ledger row; "
+                "nothing recorded",
+                f"退出日期 {line.exited_on}：安置 {placement.id} 经退出步骤退出"
+                "（POST /placements/{id}/exit，R-EXIT-3），不由台账行退出；" + NOTHING_RECORDED_ZH)
         if line.days_worked is None:
-            return ("days_worked is empty: a month of a placement recorded here is its signed "
-                    "attendance (R-ATT-1); nothing recorded")
+            return refused_row(
+                "days_worked is empty: a month of a placement recorded here is its signed "
+                "attendance (R-ATT-1); nothing recorded",
+                "出勤天数未填写：本服务记录的安置，其一个月即经签字的考勤（R-ATT-1）；"
+                + NOTHING_RECORDED_ZH)
         terms_today = self.terms(placement.county, self.today)
         try:
             placement.record_attendance(
@@ -127,7 +141,9 @@ class NativeMonths:
                             "worker": line.worker},
                 ends=placement.automatic_end(terms_today), source=source)
         except PostLedgerError as refused:
-            return f"attendance refused{_rule(refused)}: {refused.detail}; nothing recorded"
+            return refused_row(
+                f"attendance refused{_rule(refused)}: {refused.detail}; nothing recorded",
+                f"考勤被拒绝{_rule_zh(refused)}：{_detail_zh(refused)}；{NOTHING_RECORDED_ZH}")
         if line.amount_fen is None:
             return None
         try:
@@ -138,7 +154,9 @@ class NativeMonths:
                           standard_fen=standard, terms=terms,
                           ends=placement.automatic_end(terms_today), source=source)
         except PostLedgerError as refused:
-            return f"payment refused{_rule(refused)}: {refused.detail}; attendance recorded"
+            return refused_row(
+                f"payment refused{_rule(refused)}: {refused.detail}; attendance recorded",
+                f"发放被拒绝{_rule_zh(refused)}：{_detail_zh(refused)}；{ATTENDANCE_RECORDED_ZH}")
         return None
 
     def terms(self, county: str, day: date) -> PolicyTerms:
@@ -155,6 +173,15 @@ class NativeMonths:
 
 def _rule(refused: PostLedgerError) -> str:
     return f" ({refused.rule})" if refused.rule else ""
+
+
+def _rule_zh(refused: PostLedgerError) -> str:
+    return f"（{refused.rule}）" if refused.rule else ""
+
+
+def _detail_zh(refused: PostLedgerError) -> str:
+    """The domain's own Chinese for a refused step; its English where a refusal has none."""
+    return refused.detail_zh or refused.detail
 
 
 def chunks(aggregates: Iterable[Aggregate], limit: int | None = None) -> list[list[Aggregate]]:

@@ -47,6 +47,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("exited_on", "退出日期", "exited_on"),
 )
 REQUIRED = ("township", "name", "resident_id", "month")
+# A field as county staff name it: its header in the file.
+HEADER_ZH = {field_name: chinese for field_name, chinese, _ in COLUMNS}
 SHEET_TITLE = "实名台账"
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?", re.ASCII)
 
@@ -75,8 +77,12 @@ class LedgerLine:
 
 @dataclass(frozen=True)
 class Unreadable:
+    """A row not recorded: why, in English (``reason``, as clients read it) and in Chinese for
+    the county staff who keep the file (``reason_zh``, the same particulars)."""
+
     row: int
     reason: str
+    reason_zh: str
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,8 @@ def read_ledger(data: bytes) -> LedgerSheet:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise InvalidInput(f"not a readable .xlsx file: {type(error).__name__}",
-                           fact="file") from None
+                           fact="file", zh=f"不是可读取的 .xlsx 文件：{type(error).__name__}"
+                           ) from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -107,8 +114,9 @@ def read_ledger(data: bytes) -> LedgerSheet:
         cells = {name: values[i] if i < len(values) else None for name, i in columns.items()}
         try:
             lines.append(_line(number, cells))
-        except ValueError as error:
-            unreadable.append(Unreadable(row=number, reason=str(error)))
+        except InvalidInput as refused:
+            unreadable.append(Unreadable(row=number, reason=refused.detail,
+                                         reason_zh=_reason_zh(refused)))
     book.close()
     return LedgerSheet(sheet=sheet.title, lines=lines, unreadable=unreadable, rows=count)
 
@@ -126,37 +134,46 @@ def _columns(header: tuple[Any, ...]) -> dict[str, int]:
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
         names = ", ".join(f"{c} ({e})" for f, c, e in COLUMNS if f in missing)
-        raise InvalidInput(f"the first row lacks the headers {names}", fact="file")
+        names_zh = "、".join(HEADER_ZH[f] for f in REQUIRED if f in missing)
+        raise InvalidInput(f"the first row lacks the headers {names}", fact="file",
+                           zh=f"第一行缺少表头 {names_zh}")
     return columns
 
 
 def _line(row: int, cells: dict[str, Any]) -> LedgerLine:
     """One row read through the value types every input goes through (src/domain/values.py):
-    ``２０２４-01`` is never read as a month, nor a control character kept in a name."""
+    ``２０２４-01`` is never read as a month, nor a control character kept in a name. A cell
+    refused is an ``InvalidInput`` naming its field (``fact``) and saying it in Chinese too."""
     for name in REQUIRED:
         if not _text(cells.get(name)):
-            raise ValueError(f"{name} is empty")
-    try:
-        return LedgerLine(
-            row=row, township=read(PlaceSegment, _text(cells["township"]), "township"),
-            village=_optional(PlaceSegment, cells.get("village"), "village"),
-            name=read(Name, _text(cells["name"]), "name"),
-            # As reported: an invalid number is evidence (R-FRAUD-6), not a reason to refuse.
-            resident_id=read(Name, _text(cells["resident_id"]).upper(), "resident_id"),
-            phone=_optional(Phone, cells.get("phone"), "phone") or "",
-            post=_optional(Label, cells.get("post"), "post") or "",
-            kind=_optional(Label, cells.get("kind"), "kind") or "",
-            onboarded_on=_day("onboarded_on", cells.get("onboarded_on")),
-            month=_month(cells["month"]),
-            days_worked=_optional(Count, _count(cells.get("days_worked")), "days_worked"),
-            secretary=_optional(Name, cells.get("secretary"), "secretary") or "",
-            member=_optional(Name, cells.get("member"), "member") or "",
-            worker=_optional(Name, cells.get("worker"), "worker") or "",
-            amount_fen=_fen(cells.get("amount_yuan")),
-            exited_on=_day("exited_on", cells.get("exited_on")),
-        )
-    except InvalidInput as refused:
-        raise ValueError(refused.detail) from None
+            raise InvalidInput(f"{name} is empty", fact=name, zh="未填写")
+    return LedgerLine(
+        row=row, township=read(PlaceSegment, _text(cells["township"]), "township"),
+        village=_optional(PlaceSegment, cells.get("village"), "village"),
+        name=read(Name, _text(cells["name"]), "name"),
+        # As reported: an invalid number is evidence (R-FRAUD-6), not a reason to refuse.
+        resident_id=read(Name, _text(cells["resident_id"]).upper(), "resident_id"),
+        phone=_optional(Phone, cells.get("phone"), "phone") or "",
+        post=_optional(Label, cells.get("post"), "post") or "",
+        kind=_optional(Label, cells.get("kind"), "kind") or "",
+        onboarded_on=_day("onboarded_on", cells.get("onboarded_on")),
+        month=_month(cells["month"]),
+        days_worked=_optional(Count, _count(cells.get("days_worked")), "days_worked"),
+        secretary=_optional(Name, cells.get("secretary"), "secretary") or "",
+        member=_optional(Name, cells.get("member"), "member") or "",
+        worker=_optional(Name, cells.get("worker"), "worker") or "",
+        amount_fen=_fen(cells.get("amount_yuan")),
+        exited_on=_day("exited_on", cells.get("exited_on")),
+    )
+
+
+def _reason_zh(refused: InvalidInput) -> str:
+    """A cell's refusal in Chinese, naming its column by its header as the file has it
+    (``月份：须为月份 YYYY-MM``); the wording is the value type's own (``detail_zh``, from
+    src/domain/values.py), or the English when a refusal has none."""
+    problem = refused.detail_zh or refused.detail.removeprefix(f"{refused.fact}: ")
+    header = HEADER_ZH.get(refused.fact or "")
+    return f"{header}：{problem}" if header else problem
 
 
 def _text(value: Any) -> str:
@@ -207,10 +224,12 @@ def _fen(value: Any) -> int | None:
             raise InvalidOperation(text)
         fen = Decimal(text) * 100
     except InvalidOperation:
-        raise ValueError(f"amount_yuan {text!r} is not an amount in yuan with up to 2 decimals"
-                         ) from None
+        raise InvalidInput(f"amount_yuan {text!r} is not an amount in yuan with up to 2 decimals",
+                           fact="amount_yuan",
+                           zh=f"{text!r} 不是以元为单位、至多两位小数的金额") from None
     if fen > 100_000_000:
-        raise ValueError(f"amount_yuan {text} is over the bound of 1,000,000 yuan")
+        raise InvalidInput(f"amount_yuan {text} is over the bound of 1,000,000 yuan",
+                           fact="amount_yuan", zh=f"{text} 超过 1,000,000 元的上限")
     return int(fen)
 
 

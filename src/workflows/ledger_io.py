@@ -21,10 +21,16 @@ from typing import Any
 from uuid import UUID
 
 from postledger.domain.legacy_ledger import LegacyPlacement, legacy_placement_id
-from postledger.domain.post import jurisdiction_path, place_name_problem
+from postledger.domain.post import jurisdiction_path, place_name_problem, place_name_problem_zh
 from postledger.domain.values import parse_month
 from postledger.workflows.ledger_bulk import Aggregates, NativeMonths, save_in_chunks
-from postledger.workflows.ledger_file import LedgerLine, Unreadable, read_ledger, write_ledger
+from postledger.workflows.ledger_file import (
+    HEADER_ZH,
+    LedgerLine,
+    Unreadable,
+    read_ledger,
+    write_ledger,
+)
 from postledger.workflows.permissions import authorize, authorize_read, covers
 
 
@@ -36,7 +42,8 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "imported": self.imported,
-                "unreadable": [{"row": u.row, "reason": u.reason} for u in self.unreadable]}
+                "unreadable": [{"row": u.row, "reason": u.reason, "reason_zh": u.reason_zh}
+                               for u in self.unreadable]}
 
 
 def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> ImportReport:
@@ -46,12 +53,12 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
     placed: list[tuple[LedgerLine, str]] = []
     for line in sheet.lines:
         path = jurisdiction_path(county, line.township, line.village)
-        places = (("township", line.township), ("village", line.village or "-"))
-        problem = next((f"{name} {place!r} {problem}" for name, place in places
-                        if (problem := place_name_problem(place))), None)
-        if problem or not covers(who, path):
-            why = problem or f"{path} is outside {who.jurisdiction}"
-            unreadable.append(Unreadable(row=line.row, reason=why))
+        refused = _place_refused(line)
+        if refused is None and not covers(who, path):
+            refused = Unreadable(row=line.row, reason=f"{path} is outside {who.jurisdiction}",
+                                 reason_zh=f"{path} 不在 {who.jurisdiction} 的辖区内")
+        if refused:
+            unreadable.append(refused)
         else:
             placed.append((line, path))
     touched: dict[UUID, LegacyPlacement] = {}
@@ -66,7 +73,7 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
         if held is not None:
             refused = native.record(line, held, source)
             if refused:
-                unreadable.append(Unreadable(row=line.row, reason=refused))
+                unreadable.append(refused)
             else:
                 imported += 1
             continue
@@ -86,6 +93,20 @@ def import_ledger(app: Any, data: bytes, *, file_name: str, county: str) -> Impo
     save_in_chunks(app, [*native.touched.values(), *touched.values()])
     unreadable.sort(key=lambda u: u.row)
     return ImportReport(rows=sheet.rows, imported=imported, unreadable=unreadable)
+
+
+def _place_refused(line: LedgerLine) -> Unreadable | None:
+    """The row refused for its township's or village's name (it becomes part of a path); a
+    row without a village is a township's (the village is no required column)."""
+    for name, place in (("township", line.township), ("village", line.village)):
+        if place is None:
+            continue
+        problem = place_name_problem(place)
+        if problem:
+            problem_zh = place_name_problem_zh(place) or problem
+            return Unreadable(row=line.row, reason=f"{name} {place!r} {problem}",
+                              reason_zh=f"{HEADER_ZH[name]} {place!r} {problem_zh}")
+    return None
 
 
 def _legacy_placement(aggregates: Aggregates, touched: dict[UUID, LegacyPlacement],

@@ -196,3 +196,18 @@ def test_a_month_of_a_placement_held_here_read_from_a_file_says_where_it_was_rea
     rows = client.get("/ledger?township=chengguan&month=2024-03", headers=INSPECTOR).json()
     assert [(r["subject_id"], r["source"]) for r in rows] == [
         (paid, {"file": "march.xlsx", "sheet": sheet.title, "row": 2})]
+
+
+def test_a_row_without_a_village_is_a_township_row_recorded_as_reported(
+    client: TestClient, clock: Clock
+) -> None:
+    # Given a file with a row that names its township only (the village is no required column)
+    clock.on(date(2024, 7, 1))
+    rows = [legacy(1, "2024-01", village=None)]
+    # when the county imports it
+    answer = client.post("/ledger/import", headers=COUNTY,
+                         files={"file": ("chengguan.xlsx", ledger_file(rows))}).json()
+    # then it is recorded, not refused for a village it does not name
+    assert answer == {"rows": 1, "imported": 1, "unreadable": []}
+    ledger = client.get("/ledger?township=chengguan&month=2024-01", headers=INSPECTOR).json()
+    assert [(r["village"], r["days_worked"]) for r in ledger] == [(None, 21)]

@@ -50,10 +50,19 @@ class LedgerRow(BaseModel):
     source: dict[str, Any] | None
 
 
+class UnreadableRow(BaseModel):
+    """A row of the file not recorded, and why: ``reason`` in English as it always was,
+    ``reason_zh`` the same particulars in Chinese for the county staff who keep the file."""
+
+    row: int
+    reason: str
+    reason_zh: str
+
+
 class ImportResult(BaseModel):
     rows: int
     imported: int
-    unreadable: list[dict[str, Any]]
+    unreadable: list[UnreadableRow]
 
 
 def township_path(actor: CurrentActor, township: str, county: str | None) -> str:
