@@ -22,7 +22,13 @@ from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.presets import DEFAULT_TERMS
 from postledger.projections.findings_dossier import month_counts, steps_of
 from postledger.projections.findings_groups import person_findings, phone_findings, post_findings
-from postledger.projections.findings_rules import Finding, Official, Subject, subject_findings
+from postledger.projections.findings_rules import (
+    Finding,
+    Official,
+    Register,
+    Subject,
+    subject_findings,
+)
 from postledger.projections.findings_tables import (
     audit_notices,
     audit_policies,
@@ -45,6 +51,7 @@ class Context:
         self.conn, self.as_of, self.counties = conn, as_of, set(counties)
         self.versions: dict[str, list[tuple[date, PolicyTerms]]] = {}
         self.officials: dict[str, list[Official]] = {}
+        self.registers: dict[str, Register] = {}
         self.notices: dict[str, list[tuple[date, date, tuple[str, int]]]] = {}
         self.subjects: dict[str, Subject] = {}  # each read once, for itself and its groups
         self._load(counties)
@@ -109,8 +116,14 @@ class Context:
             household_hash=row["household_hash"], address_hash=row["address_hash"],
             birth_date=row["birth_date"], steps=steps_of(row["subject_id"], entries),
             terms=self.terms(row["county"]), notices=self.post_notices(row["post_key"]),
-            officials=self.officials.get(row["county"], []))
+            officials=self.register(row["county"]))
         return subject
+
+
+    def register(self, county: str) -> Register:
+        if county not in self.registers:
+            self.registers[county] = Register(self.officials.get(county, []))
+        return self.registers[county]
 
 
 def settle(conn: Connection, limit: int) -> int:

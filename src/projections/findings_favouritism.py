@@ -46,12 +46,13 @@ def favouritism(subject: Subject) -> Iterator[Finding]:
 def _officials_acting(subject: Subject, step: Step) -> Iterator[tuple[Official, str]]:
     if step.kind in APPROVING and (step.data.get("approve") is not False):
         key = (step.actor.get("name"), step.actor.get("jurisdiction"))
-        for official in subject.officials_by_seat.get(key, ()):
+        for official in subject.officials.by_seat.get(key, ()):
             yield official, step.kind
     if step.kind in ("attendance_recorded", "month_reported"):
         signed = signatures_of(step)
         names = {signed[role] for role in ("secretary", "member") if signed[role]}
-        for _, official in sorted(o for n in names for o in subject.officials_covering.get(n, ())):
+        covering = subject.officials.covering(subject.path)
+        for _, official in sorted(o for n in names for o in covering.get(n, ())):
             for role in ("secretary", "member"):
                 if signed[role] == official.name:
                     yield official, f"{role} for {step.data['month']}"

@@ -9,7 +9,7 @@ empty post of R-FRAUD-7) are in findings_groups.py. Pure functions: no database,
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -74,6 +74,29 @@ class Official:
     evidence: Evidence
 
 
+class Register:
+    """A county's officials (API.md v1.1 "Officials"), indexed once for all its placements."""
+
+    def __init__(self, officials: Iterable[Official]) -> None:
+        self.officials = list(officials)
+        # Who an approving actor was: the officials by (name, jurisdiction).
+        self.by_seat: dict[tuple[str | None, str | None], list[Official]] = {}
+        for official in self.officials:
+            self.by_seat.setdefault((official.name, official.jurisdiction), []).append(official)
+        self._covering: dict[str, dict[str, list[tuple[int, Official]]]] = {}
+
+    def covering(self, path: str) -> dict[str, list[tuple[int, Official]]]:
+        """The officials whose jurisdiction covers ``path``, by name, with their place in the
+        register: who a signatory of attendance there may be (worked out once a village)."""
+        if path not in self._covering:
+            found: dict[str, list[tuple[int, Official]]] = {}
+            for n, official in enumerate(self.officials):
+                if (path + "/").startswith(official.jurisdiction + "/"):
+                    found.setdefault(official.name, []).append((n, official))
+            self._covering[path] = found
+        return self._covering[path]
+
+
 @dataclass
 class Subject:
     subject_id: str
@@ -88,7 +111,7 @@ class Subject:
     steps: list[Step]
     terms: Callable[[date], PolicyTerms]
     notices: list[tuple[date, date, Evidence]] = field(default_factory=list)
-    officials: list[Official] = field(default_factory=list)
+    officials: Register = field(default_factory=lambda: Register(()))
     _of: dict[tuple[str, ...], list[Step]] = field(default_factory=dict, repr=False,
                                                    compare=False)
 
@@ -106,24 +129,6 @@ class Subject:
                        subject_kind="placement", county=self.county, township=self.township,
                        detail=detail, detail_zh=detail_zh, events=evidence,
                        recorded_at=max(s.recorded_at for s in steps))
-
-    @cached_property
-    def officials_by_seat(self) -> dict[tuple[str | None, str | None], list[Official]]:
-        """The county's officials by (name, jurisdiction): who an approving actor was."""
-        seats: dict[tuple[str | None, str | None], list[Official]] = {}
-        for official in self.officials:
-            seats.setdefault((official.name, official.jurisdiction), []).append(official)
-        return seats
-
-    @cached_property
-    def officials_covering(self) -> dict[str, list[tuple[int, Official]]]:
-        """The officials whose jurisdiction covers this placement's village, by name, with
-        their place in the register: who a signatory of its attendance may be."""
-        covering: dict[str, list[tuple[int, Official]]] = {}
-        for n, official in enumerate(self.officials):
-            if (self.path + "/").startswith(official.jurisdiction + "/"):
-                covering.setdefault(official.name, []).append((n, official))
-        return covering
 
     @cached_property
     def months(self) -> dict[str, dict[str, Any]]:
