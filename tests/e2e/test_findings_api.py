@@ -230,10 +230,10 @@ def test_every_planted_fraud_is_found_and_no_clean_placement_is_flagged(
     answer = client.post("/ledger/import", headers=COUNTY,
                          files={"file": ("chengguan-2024.xlsx", ledger_file(rows))})
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"rows": 14, "imported": 13,
-                             "unreadable": [{"row": 13, "reason": answer.json()["unreadable"][0]
-                                             ["reason"]}]}
-    assert answer.json()["unreadable"][0]["reason"].startswith("month")
+    (unreadable,) = answer.json()["unreadable"]
+    assert answer.json() == {"rows": 14, "imported": 13, "unreadable": [unreadable]}
+    assert unreadable["row"] == 13 and unreadable["reason"].startswith("month")
+    assert unreadable["reason_zh"].startswith("月份")
     imported = imported_ids(client)
     clean["imported clean"] = imported[person(31)["name"]]
     clean["paid the month of the 66th birthday"] = imported[person(32)["name"]]
