@@ -165,6 +165,16 @@ class RawStore:
         return RawLimits(executemany=many, one_per_transaction=one, ordered_read=read,
                          read_rows=read_rows)
 
+    def analyze(self) -> None:
+        """Planner statistics of the event table, as autovacuum would take them after a bulk
+        load (PostgreSQL; SQLite's planner takes the indexes without them). This machine's
+        server runs with autovacuum off: without them it plans every read of a stream as a
+        parallel scan of millions of rows."""
+        if self.settings.store == "sqlite":
+            return
+        with self.connect() as conn:
+            conn.execute(f"ANALYZE {self.events_table}")
+
     def database_bytes(self) -> int:
         """Bytes on disk of the event store (SQLite: the file and its WAL; PostgreSQL: the
         events table with its indexes and TOAST)."""

@@ -92,6 +92,8 @@ class Bench:
                 if generated is not None:
                     generated.write_text(json.dumps({k: self.facts[k] for k in GENERATION}))
             raw = RawStore(self.settings, services.ledger.recorder.events_table_name)
+            log("planner statistics of the event store (ANALYZE)")
+            raw.analyze()
             self.rebuild()
             self.monthly_ledger(services)
             self.replay(services, raw)

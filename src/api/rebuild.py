@@ -11,6 +11,8 @@ would take turns: one process does the work by default.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from multiprocessing import get_context
@@ -45,7 +47,7 @@ def rebuild(services: Services, jobs: int, progress: Callable[[int], None] | Non
     context = get_context("spawn")
     done = context.Array("q", len(groups))  # events each process has folded so far
     with ProcessPoolExecutor(len(groups), mp_context=context, initializer=_share,
-                             initargs=(done,)) as pool:
+                             initargs=(done, os.getpid())) as pool:
         started = [pool.submit(rebuild_group, n, services.settings, names)
                    for n, names in enumerate(groups)]
         while wait(started, timeout=0.5).not_done:
@@ -57,9 +59,19 @@ def rebuild(services: Services, jobs: int, progress: Callable[[int], None] | Non
 _done: Any = None  # in a child: the parent's array of progress
 
 
-def _share(done: Any) -> None:
+def _share(done: Any, parent: int) -> None:
+    """A child's start: the parent's progress array, and a watch on the parent. A child whose
+    rebuild command was killed outright ends at once: its open batch rolls back (rows and
+    position are one transaction), and no orphan goes on writing beside the next rebuild."""
     global _done
     _done = done
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def rebuild_group(n: int, settings: Settings, names: list[str]) -> int:

@@ -100,12 +100,20 @@ class Context:
 
     def post_notices(self, post_key: str) -> list[tuple[date, date, tuple[str, int]]]:
         if post_key not in self.notices:
-            text = self.conn.execute(select(audit_notices.c.notices)
-                                     .where(audit_notices.c.post_id == post_key)).scalar()
-            self.notices[post_key] = [
-                (date.fromisoformat(n[0]), date.fromisoformat(n[1]), (n[2], n[3]))
-                for n in json.loads(text or "[]") if self._known(n[4])]
+            self.read_notices([post_key])
         return self.notices[post_key]
+
+    def read_notices(self, post_keys: list[str]) -> None:
+        """The recruitment notices of these posts, a query a chunk of them (not one a post:
+        a settle of 2,000 subjects asks for as many posts)."""
+        wanted = sorted(set(post_keys) - set(self.notices))
+        for chunk in chunks(wanted):
+            found = dict(self.conn.execute(select(audit_notices.c.post_id, audit_notices.c.notices)
+                                           .where(audit_notices.c.post_id.in_(chunk))).all())
+            for post_key in chunk:
+                self.notices[post_key] = [
+                    (date.fromisoformat(n[0]), date.fromisoformat(n[1]), (n[2], n[3]))
+                    for n in json.loads(found.get(post_key) or "[]") if self._known(n[4])]
 
     def subject(self, row: dict[str, Any], entries: list[dict[str, Any]]) -> Subject:
         if row["subject_id"] in self.subjects:
@@ -130,8 +138,10 @@ def settle(conn: Connection, limit: int) -> int:
     """Recompute the findings of up to ``limit`` dirty subjects and of the groups they belong
     to, and clear their marks; returns how many were settled (0: nothing was dirty)."""
     s = audit_subjects
+    # County by county: a chunk then reads the policies and officials of a county or two, not
+    # of every county of the province (subject ids are random).
     rows = [dict(r._mapping) for r in conn.execute(
-        select(s).where(s.c.dirty.is_(True)).order_by(s.c.subject_id).limit(limit))]
+        select(s).where(s.c.dirty.is_(True)).order_by(s.c.county, s.c.subject_id).limit(limit))]
     if not rows:
         return 0
     entries = load_steps(conn, [r["subject_id"] for r in rows])
@@ -142,6 +152,7 @@ def settle(conn: Connection, limit: int) -> int:
         [{"sid": r["subject_id"], "paid": r["paid_months"], "attended": r["attended_months"]}
          for r in rows])
     context = Context(conn, {r["county"] for r in rows})
+    context.read_notices([r["post_key"] for r in rows])
     new: list[tuple[str, Finding]] = []
     for row in rows:
         if entries[row["subject_id"]]:

@@ -180,7 +180,20 @@ class Follower:
                     table.create(conn)
                 conn.execute(update(tracking).where(tracking.c.projection == model.name)
                              .values(position=0))
-        return self.catch_up(app, progress, max(REBUILD_BATCH, BATCH))
+        folded = self.catch_up(app, progress, max(REBUILD_BATCH, BATCH))
+        self.analyze()
+        return folded
+
+    def analyze(self) -> None:
+        """Fresh planner statistics for tables refilled in bulk (PostgreSQL's advice after a
+        bulk load): without them, a server whose autovacuum has not yet run — or never runs —
+        plans lookups of the refilled tables as scans."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.begin() as conn:
+            for model in self.read_models:
+                for table in model.tables:
+                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
 
 
 def _decoded(app: Any, note: Any) -> Applied:

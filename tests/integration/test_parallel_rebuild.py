@@ -15,6 +15,7 @@ from postledger.domain.actor import acting_as
 from postledger.infrastructure.settings import Settings
 from postledger.projections.registry import read_models
 from tests.faults import POSTLEDGER, process_env
+from tests.integration.test_follower_process import alive, children, wait_until
 from tests.scenario import ADMIN, SIGNED, County
 
 
@@ -58,3 +59,19 @@ def test_a_rebuild_in_two_processes_equals_one_in_one(services: Services,
     assert done.returncode == 0, done.stderr
     assert "2 processes" in done.stdout
     assert every_row(services) == in_one
+
+
+def test_a_rebuild_killed_outright_leaves_no_process_behind(services: Services,
+                                                            settings: Settings) -> None:
+    # Given a store, and a rebuild in two processes under way
+    County(services.ledger).placement_in("active", n=1)
+    command = subprocess.Popen([POSTLEDGER, "projections", "rebuild", "--jobs", "2"],
+                               env=process_env(settings), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    assert wait_until(lambda: len(children(command.pid)) >= 2, 60), "no worker started"
+    workers = children(command.pid)
+    # when the command is killed outright (SIGKILL: nothing of it runs again)
+    command.kill()
+    command.wait(timeout=30)
+    # then its workers end by themselves: none goes on writing beside the next rebuild
+    assert wait_until(lambda: not any(alive(w) for w in workers), 30), "a worker outlived it"
