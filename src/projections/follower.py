@@ -51,6 +51,10 @@ tracking = Table(
 
 BATCH = 1000  # notifications a catch-up folds per transaction
 REBUILD_BATCH = 5000  # a rebuild's: fewer commits, each row loaded and written back less often
+# A rebuild refreshes its tables' planner statistics after this many events, then at every
+# tenfold: each batch looks its rows up by key, and PostgreSQL plans those lookups on what the
+# statistics say the tables hold. Autovacuum would do it; a server may run without it.
+ANALYZE_FIRST = 20_000
 
 
 @dataclass(frozen=True)
@@ -180,14 +184,25 @@ class Follower:
                     table.create(conn)
                 conn.execute(update(tracking).where(tracking.c.projection == model.name)
                              .values(position=0))
-        folded = self.catch_up(app, progress, max(REBUILD_BATCH, BATCH))
+        analyze_at = ANALYZE_FIRST
+
+        def folded(done: int) -> None:
+            nonlocal analyze_at
+            if done >= analyze_at:  # the tables grew tenfold since their last statistics
+                self.analyze()
+                analyze_at = done * 10
+            if progress is not None:
+                progress(done)
+
+        read = self.catch_up(app, folded, max(REBUILD_BATCH, BATCH))
         self.analyze()
-        return folded
+        return read
 
     def analyze(self) -> None:
         """Fresh planner statistics for tables refilled in bulk (PostgreSQL's advice after a
         bulk load): without them, a server whose autovacuum has not yet run — or never runs —
-        plans lookups of the refilled tables as scans."""
+        plans lookups of the refilled tables as scans of ever larger tables (a 100,000-placement
+        rebuild slowed from ~10,000 to under 3,000 events/s)."""
         if self.engine.dialect.name != "postgresql":
             return
         with self.engine.begin() as conn:

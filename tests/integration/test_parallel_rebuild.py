@@ -6,14 +6,17 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from postledger.api.deps import Services
+from postledger.api.main import open_services
 from postledger.api.rebuild import rebuild_groups
 from postledger.domain.actor import acting_as
 from postledger.infrastructure.settings import Settings
 from postledger.projections.registry import read_models
+from tests.conftest import POSTGRES_URL, _drop_schema
 from tests.faults import POSTLEDGER, process_env
 from tests.integration.test_follower_process import alive, children, wait_until
 from tests.scenario import ADMIN, SIGNED, County
@@ -75,3 +78,23 @@ def test_a_rebuild_killed_outright_leaves_no_process_behind(services: Services,
     command.wait(timeout=30)
     # then its workers end by themselves: none goes on writing beside the next rebuild
     assert wait_until(lambda: not any(alive(w) for w in workers), 30), "a worker outlived it"
+
+
+def test_a_postgresql_rebuild_leaves_its_tables_with_planner_statistics() -> None:
+    # Given a PostgreSQL store (this server runs without autovacuum: nothing else analyzes)
+    schema = f"t_{uuid4().hex[:16]}"
+    opened = open_services(Settings(database_url=f"{POSTGRES_URL}?schema={schema}", mode="demo"))
+    try:
+        County(opened.ledger).placement_in("active", n=1)
+        # when its read models are rebuilt
+        opened.read_model.rebuild(opened.ledger)
+        # then every table they refilled has statistics to plan its lookups on
+        tables = [t.name for m in opened.read_model.follower.read_models for t in m.tables]
+        with opened.read_model.engine.connect() as conn:
+            analyzed = set(conn.execute(text(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = :schema "
+                "AND last_analyze IS NOT NULL"), {"schema": schema}).scalars())
+        assert set(tables) <= analyzed, sorted(set(tables) - analyzed)
+    finally:
+        opened.close()
+        _drop_schema(schema)
