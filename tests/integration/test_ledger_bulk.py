@@ -149,11 +149,8 @@ def test_aggregates_read_in_bulk_are_those_the_repository_replays(ledger: PostLe
     assert bulk.get(UUID(int=7)) is None  # no such stream
 
 
-def test_the_whole_file_is_one_transaction_within_the_bound(ledger: PostLedger) -> None:
-    # Given a file of three clean rows
-    made = placements(ledger, 1, 4)[:3]
-    data = write_ledger([row(p, 20, 50_000, SIGNED) for p in made])
-    first = ledger.recorder.max_notification_id() or 0
+def counted_saves(ledger: PostLedger) -> list[int]:
+    """From now on, the number of events each ``save`` of ``ledger`` takes, in order."""
     saves: list[int] = []
     original = ledger.save
 
@@ -162,6 +159,15 @@ def test_the_whole_file_is_one_transaction_within_the_bound(ledger: PostLedger) 
         return original(*aggregates, **kwargs)
 
     ledger.save = counting_save  # type: ignore[method-assign]
+    return saves
+
+
+def test_the_whole_file_is_one_transaction_within_the_bound(ledger: PostLedger) -> None:
+    # Given a file of three clean rows
+    made = placements(ledger, 1, 4)[:3]
+    data = write_ledger([row(p, 20, 50_000, SIGNED) for p in made])
+    first = ledger.recorder.max_notification_id() or 0
+    saves = counted_saves(ledger)
     with acting_as(COUNTY_STAFF):
         report = import_ledger(ledger, data, file_name="m.xlsx", county=COUNTY)
     # then its six events went to the store in one save
@@ -177,14 +183,7 @@ def test_a_file_over_the_bound_is_saved_in_parts_and_records_the_same(
     made = placements(ledger, 1, 4)[:3]
     before = {p.id: p.version for p in made}
     data = write_ledger([row(p, 20, 50_000, SIGNED) for p in made])
-    saves: list[int] = []
-    original = ledger.save
-
-    def counting_save(*aggregates: Any, **kwargs: Any) -> Any:
-        saves.append(sum(len(a.pending_events) for a in aggregates if a is not None))
-        return original(*aggregates, **kwargs)
-
-    ledger.save = counting_save  # type: ignore[method-assign]
+    saves = counted_saves(ledger)
     with acting_as(COUNTY_STAFF):
         report = import_ledger(ledger, data, file_name="m.xlsx", county=COUNTY)
     # then each part holds whole placements within the bound, and every row is recorded
