@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from psycopg import sql
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
 
 from postledger.infrastructure.settings import Settings
 
@@ -31,3 +33,24 @@ def open_engine(settings: Settings) -> Engine:
     schema = settings.postgres_schema
     options = settings.postgres_options() + (f" -csearch_path={schema}" if schema else "")
     return create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (each a value for every column) into ``table``. On PostgreSQL by
+    ``COPY``: psycopg's executemany sends one statement per row, and the rows a batch writes
+    (about one and a half per event) made up most of a rebuild's time waiting on the server."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), list(rows))
+        return
+    names = [column.name for column in table.columns]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name),
+        sql.SQL(", ").join(sql.Identifier(n) for n in names))
+    driver = conn.connection.driver_connection
+    if driver is None:  # a connection SQLAlchemy has already closed
+        raise RuntimeError("bulk_insert: the connection is closed")
+    with driver.cursor().copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])

@@ -22,7 +22,6 @@ from sqlalchemy import (
 from postledger.domain.post import jurisdiction_path
 from postledger.projections.follower import Applied, ReadModelTables, Rows
 from postledger.projections.people import PersonKeys
-from postledger.projections.placements_rm import event_name
 
 metadata = MetaData()
 
@@ -60,9 +59,9 @@ class ClaimsReadModel(ReadModelTables):
         self.keys = keys
 
     def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
-        rows = Rows(conn, claims, "id", ["id"], {str(e.stream_id) for e in events})
+        rows = Rows(conn, claims, "id", ["id"], {e.stream for e in events})
         for applied in events:
-            e, cid, kind = applied.event, str(applied.stream_id), event_name(applied.topic)
+            e, cid, kind = applied.event, applied.stream, applied.kind
             if kind == "submitted":
                 township = e.claimant.get("township") or None
                 who = e.claimant.get("resident_id") or e.claimant.get("name", "")

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, select, update
 
 from postledger.domain.policy import stored_terms
 from postledger.domain.policy_terms import PolicyTerms
 from postledger.domain.presets import DEFAULT_TERMS
+from postledger.infrastructure.engine import bulk_insert
 from postledger.projections.findings_dossier import month_counts, steps_of
 from postledger.projections.findings_groups import person_findings, phone_findings, post_findings
 from postledger.projections.findings_rules import (
@@ -173,8 +174,7 @@ def settle(conn: Connection, limit: int) -> int:
     for chunk in chunks(sorted([*groups, *(f"s:{r['subject_id']}" for r in rows)])):
         conn.execute(delete(findings).where(findings.c.group_key.in_(chunk)))
     found = {f.finding_id: finding_row(group, f) for group, f in new}
-    if found:
-        conn.execute(insert(findings), list(found.values()))
+    bulk_insert(conn, findings, list(found.values()))
     return len(rows)
 
 

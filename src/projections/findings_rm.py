@@ -25,6 +25,7 @@ from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
 from postledger.domain.resident_id import ResidentId
 from postledger.domain.values import mask_resident_id
+from postledger.infrastructure.engine import bulk_insert
 from postledger.projections.findings_compute import settle
 from postledger.projections.findings_dossier import day_text, plain, step_data
 from postledger.projections.findings_tables import (
@@ -38,7 +39,6 @@ from postledger.projections.findings_tables import (
 )
 from postledger.projections.follower import Applied, ReadModelTables, chunks
 from postledger.projections.people import PersonKeys
-from postledger.projections.placements_rm import event_name
 
 SUBJECT_TOPICS = ("postledger:placement:", "postledger:legacy_placement:")
 SETTLE = 2000  # dirty subjects settled per transaction
@@ -62,20 +62,17 @@ class FindingsReadModel(ReadModelTables):
         """Record the batch's steps and mark what they touch; findings wait for ``settle``."""
         counties = self._fold_county_facts(conn, events)
         mine = [e for e in events if e.topic.startswith(SUBJECT_TOPICS)]
-        new = {str(e.stream_id): self._new_subject(str(e.stream_id), event_name(e.topic), e.event)
-               for e in mine if event_name(e.topic) in ("applied", "imported")}
-        touched = sorted({str(e.stream_id) for e in mine} - set(new))
+        new = {e.stream: self._new_subject(e.stream, e.kind, e.event)
+               for e in mine if e.kind in ("applied", "imported")}
+        touched = sorted({e.stream for e in mine} - set(new))
         known = set(new)
         for chunk in chunks(touched):
             known |= set(conn.execute(select(audit_subjects.c.subject_id).where(
                 audit_subjects.c.subject_id.in_(chunk))).scalars())
             conn.execute(update(audit_subjects).where(audit_subjects.c.subject_id.in_(chunk))
                          .values(dirty=True))
-        if new:
-            conn.execute(insert(audit_subjects), list(new.values()))
-        steps = [_step_row(e) for e in mine if str(e.stream_id) in known]
-        if steps:
-            conn.execute(insert(audit_steps), steps)
+        bulk_insert(conn, audit_subjects, list(new.values()))
+        bulk_insert(conn, audit_steps, [_step_row(e) for e in mine if e.stream in known])
         if counties:  # a new policy, notice or official: the county is examined again
             conn.execute(update(audit_subjects).where(audit_subjects.c.county.in_(sorted(counties)))
                          .values(dirty=True))
@@ -92,19 +89,22 @@ class FindingsReadModel(ReadModelTables):
         policies = _Keyed(conn, audit_policies, "county", "versions")
         notices = _Keyed(conn, audit_notices, "post_id", "notices")
         registered: list[dict[str, Any]] = []
-        for applied in events:
-            e, kind = applied.event, event_name(applied.topic)
+        facts = [a for a in events if not a.topic.startswith(SUBJECT_TOPICS)]
+        streams.prefetch({a.stream for a in facts if a.kind in ("terms_set", "notice_published")})
+        notices.prefetch({a.stream for a in facts if a.kind == "notice_published"})
+        for applied in facts:
+            e, kind = applied.event, applied.kind
             at = applied.recorded_at.isoformat()
             if applied.topic in ("postledger:policy:created", "postledger:post:created"):
-                streams.put(str(applied.stream_id), e.county)
+                streams.put(applied.stream, e.county)
             elif applied.topic == "postledger:policy:terms_set":
-                county = str(streams.get(str(applied.stream_id)) or "")
+                county = str(streams.get(applied.stream) or "")
                 versions = json.loads(policies.get(county) or "[]")
                 versions.append([e.effective_from.isoformat(), e.terms, at])
                 policies.put(county, json.dumps(versions, default=str))
                 counties.add(county)
             elif kind == "notice_published":
-                pid = str(applied.stream_id)
+                pid = applied.stream
                 listed = json.loads(notices.get(pid) or "[]")
                 listed.append([e.date.isoformat(), e.closes_on.isoformat(), pid,
                                applied.version, at])
@@ -123,7 +123,7 @@ class FindingsReadModel(ReadModelTables):
     def _official(self, applied: Applied) -> dict[str, Any]:
         e = applied.event
         return {
-            "id": str(applied.stream_id), "county": e.county, "jurisdiction": e.jurisdiction,
+            "id": applied.stream, "county": e.county, "jurisdiction": e.jurisdiction,
             "role": e.role, "name": e.name, "person_hash": self.keys.hash(e.resident_id),
             "resident_id_masked": mask_resident_id(e.resident_id),
             "household_hash": self.keys.hash(e.household_id),
@@ -153,13 +153,13 @@ class FindingsReadModel(ReadModelTables):
 
 
 def _step_row(applied: Applied) -> dict[str, Any]:
-    e, kind = applied.event, event_name(applied.topic)
+    e, kind = applied.event, applied.kind
     step = {
         "v": applied.version, "k": kind, "d": day_text(getattr(e, "date", None)),
         "at": applied.recorded_at.isoformat(), "a": dict(getattr(e, "actor", {}) or {}),
         "x": {key: plain(value) for key, value in step_data(kind, e).items()},
     }
-    return {"subject_id": str(applied.stream_id), "version": applied.version,
+    return {"subject_id": applied.stream, "version": applied.version,
             "recorded_at": applied.recorded_at,
             "step": _step_json(step)}
 
@@ -171,6 +171,15 @@ class _Keyed:
         self.conn, self.table, self.key, self.value = conn, table, key, value
         self.values: dict[str, str | None] = {}
         self.changed: set[str] = set()
+
+    def prefetch(self, keys: set[str]) -> None:
+        """Read these keys' values, a query a chunk of them (not one a key)."""
+        wanted = sorted(keys - set(self.values))
+        for chunk in chunks(wanted):
+            self.values.update(dict.fromkeys(chunk))
+            found = self.conn.execute(select(self.table.c[self.key], self.table.c[self.value])
+                                      .where(self.table.c[self.key].in_(chunk)))
+            self.values.update((key, value) for key, value in found)
 
     def get(self, key: str) -> str | None:
         if key not in self.values:
@@ -186,6 +195,5 @@ class _Keyed:
         changed = sorted(self.changed)
         for chunk in chunks(changed):
             self.conn.execute(delete(self.table).where(self.table.c[self.key].in_(chunk)))
-        if changed:
-            self.conn.execute(insert(self.table), [
-                {self.key: k, self.value: self.values[k]} for k in changed])
+        bulk_insert(self.conn, self.table,
+                    [{self.key: k, self.value: self.values[k]} for k in changed])

@@ -40,6 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from postledger.infrastructure.engine import bulk_insert
+
 tracking_metadata = MetaData()
 
 tracking = Table(
@@ -67,6 +69,10 @@ class Applied:
     version: int
     recorded_at: datetime
     event: Any
+    # Computed once per event, not once per read model that reads it (a rebuild spent 3% of
+    # its time turning the same UUIDs into text).
+    stream: str  # stream_id as text, as the read models key their rows
+    kind: str  # the step's name: ``postledger:placement:paid`` → ``paid``
 
 
 class ReadModelTables:
@@ -213,13 +219,16 @@ class Follower:
 
 def _decoded(app: Any, note: Any) -> Applied:
     event = app.mapper.to_domain_event(note)
+    topic = str(note.topic)
     return Applied(
         notification_id=int(note.id),
-        topic=str(note.topic),
+        topic=topic,
         stream_id=event.originator_id,
         version=int(event.originator_version),
         recorded_at=event.timestamp.astimezone(UTC),  # SQLite keeps wall-clock text: UTC
         event=event,
+        stream=str(event.originator_id),
+        kind=topic.rsplit(":", 1)[-1],
     )
 
 
@@ -259,8 +268,8 @@ class Rows:
     def write(self) -> None:
         for chunk in chunks(sorted(self.groups)):
             self.conn.execute(self.table.delete().where(self.table.c[self.group].in_(chunk)))
-        if self.rows:
-            self.conn.execute(insert(self.table), list(self.rows.values()))
+        bulk_insert(self.conn, self.table, list(self.rows.values()))
+
 
 
 def chunks(values: list[str], size: int = 500) -> list[list[str]]:

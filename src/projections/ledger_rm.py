@@ -32,7 +32,6 @@ from postledger.domain.post import jurisdiction_path
 from postledger.domain.values import mask_phone, mask_resident_id
 from postledger.projections.follower import Applied, ReadModelTables, Rows
 from postledger.projections.people import PersonKeys
-from postledger.projections.placements_rm import event_name
 
 metadata = MetaData()
 
@@ -97,13 +96,13 @@ class LedgerReadModel(ReadModelTables):
         self.keys = keys
 
     def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
-        ids = {str(e.stream_id) for e in events}
+        ids = {e.stream for e in events}
         post_rows = Rows(conn, ledger_posts, "post_id", ["post_id"], set())
         subjects = Rows(conn, ledger_subjects, "subject_id", ["subject_id"], ids)
         months = Rows(conn, ledger_months, "subject_id", ["subject_id", "month"], ids)
         titles = self._post_titles(conn, events)
         for applied in events:
-            e, sid, kind = applied.event, str(applied.stream_id), event_name(applied.topic)
+            e, sid, kind = applied.event, applied.stream, applied.kind
             if applied.topic == "postledger:post:created":
                 post_rows.put({"post_id": sid, "title": e.title, "kind": e.kind})
                 titles[sid] = (e.title, e.kind)
@@ -134,7 +133,7 @@ class LedgerReadModel(ReadModelTables):
 
     def _subject(self, applied: Applied, titles: dict[str, tuple[str, str]]) -> dict[str, Any]:
         e = applied.event
-        if event_name(applied.topic) == "applied":
+        if applied.kind == "applied":
             person, post_id = e.applicant, str(e.post_id)
             title, kind = titles.get(post_id, (None, None))
             name, resident_id, phone = person["name"], person["resident_id"], person.get("phone")
@@ -144,7 +143,7 @@ class LedgerReadModel(ReadModelTables):
             name, resident_id, phone = e.name, e.resident_id, e.phone
             subject_kind, onboarded = "imported", e.date
         return {
-            "subject_id": str(applied.stream_id), "subject_kind": subject_kind,
+            "subject_id": applied.stream, "subject_kind": subject_kind,
             "county": e.county, "township": e.township, "village": e.village,
             "path": jurisdiction_path(e.county, e.township, e.village), "post_id": post_id,
             "post_title": title, "post_kind": kind, "name": name,
@@ -157,7 +156,7 @@ class LedgerReadModel(ReadModelTables):
 
     @staticmethod
     def _fold_month(months: Rows, subject: dict[str, Any], applied: Applied) -> None:
-        e, kind, at = applied.event, event_name(applied.topic), applied.recorded_at
+        e, kind, at = applied.event, applied.kind, applied.recorded_at
         row = months.get(subject["subject_id"], e.month) or months.put({
             "subject_id": subject["subject_id"], "month": e.month,
             "township_path": jurisdiction_path(subject["county"], subject["township"]),

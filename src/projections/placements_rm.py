@@ -100,11 +100,6 @@ _TRIGGERS = {
 }
 
 
-def event_name(topic: str) -> str:
-    """``postledger:placement:paid`` → ``paid``."""
-    return topic.rsplit(":", 1)[-1]
-
-
 class PlacementsReadModel(ReadModelTables):
     name = "placements_v4"
     tables = (posts, placements, placement_states)
@@ -114,8 +109,8 @@ class PlacementsReadModel(ReadModelTables):
         self.keys = keys
 
     def fold(self, conn: Connection, events: Sequence[Applied]) -> None:
-        post_ids = {str(e.stream_id) for e in events if e.topic.startswith("postledger:post:")}
-        placement_ids = {str(e.stream_id) for e in events if e.topic.startswith("postledger:placement:")}
+        post_ids = {e.stream for e in events if e.topic.startswith("postledger:post:")}
+        placement_ids = {e.stream for e in events if e.topic.startswith("postledger:placement:")}
         post_rows = Rows(conn, posts, "id", ["id"], post_ids)
         placement_rows = Rows(conn, placements, "id", ["id"], placement_ids)
         state_rows = Rows(conn, placement_states, "placement_id", ["placement_id", "version"],
@@ -142,7 +137,7 @@ class PlacementsReadModel(ReadModelTables):
     # ------------------------------------------------------------------ posts
     @staticmethod
     def _fold_post(rows: Rows, applied: Applied) -> None:
-        e, pid, kind = applied.event, str(applied.stream_id), event_name(applied.topic)
+        e, pid, kind = applied.event, applied.stream, applied.kind
         if kind == "created":
             rows.put({
                 "id": pid, "county": e.county, "township": e.township, "village": e.village,
@@ -165,7 +160,7 @@ class PlacementsReadModel(ReadModelTables):
 
     # ------------------------------------------------------------------ placements
     def _fold_placement(self, rows: Rows, applied: Applied) -> dict[str, Any] | None:
-        e, pid, kind = applied.event, str(applied.stream_id), event_name(applied.topic)
+        e, pid, kind = applied.event, applied.stream, applied.kind
         if kind == "applied":
             person = e.applicant
             rows.put({
