@@ -16,24 +16,22 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import event
 
 from postledger.domain.base import LedgerAggregate
-from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.placement_checks import (
     check_automatic_end,
     check_clawback,
+    check_month_unrecorded,
     check_objection,
     check_open_objection,
+    check_selection_method,
+    check_training_hours,
     check_unpaid_with_attendance,
+    check_year_unreviewed,
     publicity_end,
     require_reason,
 )
 from postledger.domain.placement_facts import PlacementFacts
-from postledger.domain.placement_flow import (
-    PlacementState,
-    require_step,
-    resolution_trigger,
-)
+from postledger.domain.placement_flow import PlacementState, require_step, resolution_trigger
 from postledger.domain.placement_rules import (
-    SELECTION_METHODS,
     agreement_end_within_term,
     check_age,
     check_approval,
@@ -50,7 +48,6 @@ from postledger.domain.post import Post
 from postledger.domain.values import parse_month
 
 S = PlacementState
-Day = date  # for annotations inside methods whose parameter is called ``date``
 
 
 class Placement(PlacementFacts, LedgerAggregate):
@@ -58,7 +55,6 @@ class Placement(PlacementFacts, LedgerAggregate):
 
     class Created(LedgerAggregate.Created):
         """Never triggered (a placement begins with ``Applied``); explicit topics require it."""
-
         TOPIC = "postledger:placement:created"
 
     @staticmethod
@@ -139,10 +135,7 @@ class Placement(PlacementFacts, LedgerAggregate):
     def select(self, *, date: date, method: str, passed: bool, score: int | None) -> None:
         """R-FLOW-4: the selection (考试环节) between township review and publicity."""
         self._require("select_pass" if passed else "select_fail", date)
-        if method not in SELECTION_METHODS:
-            raise InvalidInput(
-                f"method must be one of {', '.join(SELECTION_METHODS)}, got {method!r}",
-                rule="R-FLOW-4", zh="选聘方式须为笔试、面试、技能测试或民主评议之一")
+        check_selection_method(method)
         self._selected(date=date, method=method, passed=passed, score=score)
 
     @event("Selected", topic="postledger:placement:selected")
@@ -219,9 +212,7 @@ class Placement(PlacementFacts, LedgerAggregate):
     # ------------------------------------------------------------------ training, onboarding
     def train(self, *, date: date, hours: int | None, topic: str | None) -> None:
         self._require("train", date)
-        if hours is not None and hours <= 0:
-            raise InvalidInput("training hours must be positive", rule="R-FLOW-1",
-                               zh="培训学时须为正数")
+        check_training_hours(hours)
         self._trained(date=date, hours=hours, topic=topic)
 
     @event("Trained", topic="postledger:placement:trained")
@@ -254,9 +245,7 @@ class Placement(PlacementFacts, LedgerAggregate):
         refuse_months_after_end(month, parse_month(month), ends)
         signed = check_attendance(month=month, on=date, days_worked=days_worked,
                                   signatures=signatures, onboarded_on=self.onboarded_on)
-        if month in self.attendance:
-            raise StepNotAllowed(f"attendance for {month} is already recorded", rule="R-ATT-1",
-                                 state=self.state.value, zh=f"{month} 的考勤已记录")
+        check_month_unrecorded(month, self.attendance, state=self.state.value)
         self._attendance_recorded(date=date, month=month, days_worked=days_worked,
                                   signatures=signed, source=source)
 
@@ -331,10 +320,7 @@ class Placement(PlacementFacts, LedgerAggregate):
         self._require(trigger, date)
         assert self.onboarded_on is not None
         check_review(self.onboarded_on, year, date, worker_signed)
-        if year in self.annual_reviews:
-            raise StepNotAllowed(f"the {year} annual review is already recorded",
-                                 rule="R-REV-1", state=self.state.value,
-                                 zh=f"{year} 年度考核已记录")
+        check_year_unreviewed(year, self.annual_reviews, state=self.state.value)
         self._annually_reviewed(date=date, year=year, passed=passed, worker_signed=worker_signed)
 
     @event("AnnuallyReviewed", topic="postledger:placement:annually_reviewed")

@@ -1,7 +1,8 @@
 """The checks of single placement steps that read the placement's own record: publicity,
-objections, payment and clawback, the automatic end (RULES.md §4). Each raises the error that
-names its rule; none records anything. Rules about the person and the post are in
-src/domain/placement_rules.py; the order of steps is src/domain/placement_flow.py."""
+objections, selection, training, attendance, payment and clawback, annual reviews, the
+automatic end (RULES.md §4). Each raises the error that names its rule; none records anything.
+Rules about the person and the post are in src/domain/placement_rules.py; the order of steps
+is src/domain/placement_flow.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from postledger.domain.errors import InvalidInput, StepNotAllowed
 from postledger.domain.placement_flow import PlacementState, next_state
-from postledger.domain.placement_rules import AUTOMATIC_EXIT_REASONS
+from postledger.domain.placement_rules import AUTOMATIC_EXIT_REASONS, SELECTION_METHODS
 from postledger.domain.policy_terms import PlacementTerms
 
 
@@ -106,3 +107,32 @@ def require_reason(reason: str | None, what: str, what_zh: str, rule: str) -> No
     """A refusal, a resolution, a warning or a clawback states its reason (``rule``)."""
     if not (reason and reason.strip()):
         raise InvalidInput(f"{what} states its reason", rule=rule, zh=f"{what_zh}须写明理由")
+
+
+def check_selection_method(method: str) -> None:
+    """R-FLOW-4: the selection is one of the methods the notice allows."""
+    if method not in SELECTION_METHODS:
+        raise InvalidInput(
+            f"method must be one of {', '.join(SELECTION_METHODS)}, got {method!r}",
+            rule="R-FLOW-4", zh="选聘方式须为笔试、面试、技能测试或民主评议之一")
+
+
+def check_training_hours(hours: int | None) -> None:
+    """R-FLOW-1: pre-job training, of a positive number of hours where they are given."""
+    if hours is not None and hours <= 0:
+        raise InvalidInput("training hours must be positive", rule="R-FLOW-1",
+                           zh="培训学时须为正数")
+
+
+def check_month_unrecorded(month: str, attendance: dict[str, Any], *, state: str) -> None:
+    """R-ATT-1: one attendance record a month."""
+    if month in attendance:
+        raise StepNotAllowed(f"attendance for {month} is already recorded", rule="R-ATT-1",
+                             state=state, zh=f"{month} 的考勤已记录")
+
+
+def check_year_unreviewed(year: int, reviews: dict[int, Any], *, state: str) -> None:
+    """R-REV-1: one annual review a year."""
+    if year in reviews:
+        raise StepNotAllowed(f"the {year} annual review is already recorded", rule="R-REV-1",
+                             state=state, zh=f"{year} 年度考核已记录")
