@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, select, update
 
 from postledger.domain.errors import InvalidInput
 from postledger.domain.post import jurisdiction_path
@@ -88,7 +88,7 @@ class FindingsReadModel(ReadModelTables):
         streams = _Keyed(conn, audit_streams, "stream_id", "county")
         policies = _Keyed(conn, audit_policies, "county", "versions")
         notices = _Keyed(conn, audit_notices, "post_id", "notices")
-        registered: list[dict[str, Any]] = []
+        registered: dict[str, dict[str, Any]] = {}  # by id: a later registration replaces it
         facts = [a for a in events if not a.topic.startswith(SUBJECT_TOPICS)]
         streams.prefetch({a.stream for a in facts if a.kind in ("terms_set", "notice_published")})
         notices.prefetch({a.stream for a in facts if a.kind == "notice_published"})
@@ -111,13 +111,13 @@ class FindingsReadModel(ReadModelTables):
                 notices.put(pid, json.dumps(listed))
                 counties.add(str(streams.get(pid) or ""))
             elif kind == "registered":
-                registered.append(self._official(applied))
+                registered[applied.stream] = self._official(applied)
                 counties.add(e.county)
         for keyed in (streams, policies, notices):
             keyed.write()
-        for row in registered:
-            conn.execute(delete(officials).where(officials.c.id == row["id"]))
-            conn.execute(insert(officials).values(row))
+        for chunk in chunks(sorted(registered)):
+            conn.execute(delete(officials).where(officials.c.id.in_(chunk)))
+        bulk_insert(conn, officials, list(registered.values()))
         return counties
 
     def _official(self, applied: Applied) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -52,7 +53,7 @@ tracking = Table(
 )
 
 BATCH = 1000  # notifications a catch-up folds per transaction
-REBUILD_BATCH = 5000  # a rebuild's: fewer commits, each row loaded and written back less often
+REBUILD_BATCH = 20000  # a rebuild's: fewer commits, each row loaded and written back less often
 # A rebuild refreshes its tables' planner statistics after this many events, then at every
 # tenfold: each batch looks its rows up by key, and PostgreSQL plans those lookups on what the
 # statistics say the tables hold. Autovacuum would do it; a server may run without it.
@@ -239,15 +240,15 @@ class Rows:
     def __init__(self, conn: Connection, table: Table, group: str, keys: Sequence[str],
                  groups: set[str]) -> None:
         self.conn, self.table, self.group, self.keys = conn, table, group, tuple(keys)
+        pick = itemgetter(*self.keys)  # a tuple of several keys; one key alone, as a tuple
+        self.key_of: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            pick if len(self.keys) > 1 else lambda row: (pick(row),))
         self.groups = set(groups)
         self.rows: dict[tuple[Any, ...], dict[str, Any]] = {}
         for chunk in chunks(sorted(self.groups)):
             for row in conn.execute(select(table).where(table.c[group].in_(chunk))):
                 found = dict(row._mapping)
                 self.rows[self.key_of(found)] = found
-
-    def key_of(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row[k] for k in self.keys)
 
     def get(self, *key: Any) -> dict[str, Any] | None:
         return self.rows.get(tuple(key))
