@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
@@ -66,13 +65,12 @@ class Applied:
 
     notification_id: int
     topic: str
-    stream_id: UUID
     version: int
     recorded_at: datetime
     event: Any
     # Computed once per event, not once per read model that reads it (a rebuild spent 3% of
     # its time turning the same UUIDs into text).
-    stream: str  # stream_id as text, as the read models key their rows
+    stream: str  # the stream's id as text, as the read models key their rows
     kind: str  # the step's name: ``postledger:placement:paid`` → ``paid``
 
 
@@ -224,7 +222,6 @@ def _decoded(app: Any, note: Any) -> Applied:
     return Applied(
         notification_id=int(note.id),
         topic=topic,
-        stream_id=event.originator_id,
         version=int(event.originator_version),
         recorded_at=event.timestamp.astimezone(UTC),  # SQLite keeps wall-clock text: UTC
         event=event,

@@ -333,6 +333,17 @@ def test_an_edge_place_is_freed_when_a_placement_ends(county: County) -> None:
     assert second.state.value == "approved"
 
 
+# ------------------------------------------------------------------ training
+@pytest.mark.parametrize("hours", [0, -8])
+def test_training_of_no_hours_is_refused(county: County, hours: int) -> None:
+    p = county.placement_in("approved")
+    refused(InvalidInput, "R-FLOW-1", lambda: county.ledger.train(
+        p.id, date=date(2024, 1, 14), hours=hours, topic="安全"))
+    assert county.get(p.id).state.value == "approved"
+    assert as_admin(lambda: county.ledger.train(
+        p.id, date=date(2024, 1, 14), hours=None, topic="安全")).state.value == "trained"
+
+
 # ------------------------------------------------------------------ onboarding
 def test_onboarding_defaults_the_agreement_to_the_3_year_term(county: County) -> None:
     p = county.placement_in("active")
